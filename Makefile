@@ -1,0 +1,46 @@
+# HutSync — `make run` and `make test` do all set-up on a fresh Debian or Ubuntu machine.
+SHELL := /bin/bash
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev pkg-config
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: deps build run test format lint clean vectors
+
+## deps: install the system libraries when missing (apt as root; otherwise print the command and stop).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing system packages. Run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+## run: build and start the demo (until the demo exists: print the command-line help).
+run: build
+	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync --help
+
+## test: the whole test suite (builds first; end-to-end tests use the built binary).
+test: build
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+
+## vectors: print the protocol test vectors as the code computes them (docs/vectors/ holds the committed ones).
+vectors: build
+	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync wire vectors
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build

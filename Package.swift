@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One strict settings list for every target (Swift 6 language mode is the tools-version default).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
+let package = Package(
+    name: "hutsync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hutsync", targets: ["hutsync"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // libsodium, from the system (libsodium-dev).
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // The wire format: canonical JSON, change sets, signatures, sealing, booking codes. No GRDB, so fuzzing
+        // builds stay small.
+        .target(name: "Wire", dependencies: ["CSodium"], swiftSettings: strictSettings),
+        .target(
+            name: "Store",
+            dependencies: ["Wire", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "Services", dependencies: ["Store", "Wire"], swiftSettings: strictSettings),
+        .target(
+            name: "SyncNode",
+            dependencies: ["Services", "Store", "Wire", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Relay",
+            dependencies: ["Services", "Store", "Wire", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "hutsync",
+            dependencies: [
+                "Wire", "Store", "SyncNode", "Relay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["Wire"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,89 @@
+/// Booking codes for humans: `HB-` and 8 Crockford base-32 characters derived from the booking's UUID.
+///
+/// Derivation: digest₀ = BLAKE2b-256(`hutsync/booking-code` ‖ the id's 16 bytes), read as a big-endian bit string,
+/// 5 bits per character (51 characters). Candidate k (k = 0, 1, …) is characters 8k+1…8k+8 for k < 6; past that,
+/// digest_j = BLAKE2b-256(`hutsync/booking-code` ‖ id ‖ byte j) supplies candidates 6j…6j+5 the same way. A booking
+/// takes the first candidate not already held by an earlier booking in log order (the store applies that rule).
+package enum BookingCode {
+    package static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+    package static let domain = Array("hutsync/booking-code".utf8)
+    private static let windowsPerDigest = 6
+
+    /// The `k`-th candidate code for `bookingID` (a lower-case hyphenated UUID), or nil if the id is malformed.
+    package static func candidate(_ k: Int, for bookingID: String, prefix: String = "HB") -> String? {
+        guard let idBytes = UUIDText.bytes(bookingID), k >= 0, k < 256 * windowsPerDigest else { return nil }
+        let round = k / windowsPerDigest
+        let digest = Sodium.blake2b256(domain + idBytes + (round == 0 ? [] : [UInt8(round)]))
+        let characters = crockford(digest)
+        let start = (k % windowsPerDigest) * 8
+        return prefix + "-" + String(decoding: characters[start..<(start + 8)], as: UTF8.self)
+    }
+
+    /// The digest's 51 Crockford characters (the last bit is unused).
+    static func crockford(_ digest: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = 0
+        var bits = 0
+        for byte in digest {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                out.append(alphabet[(buffer >> bits) & 0x1F])
+            }
+            buffer &= (1 << bits) - 1
+        }
+        return out
+    }
+
+    /// Reads a code as a person types it: any case, spaces and dashes anywhere, with or without the prefix, O as 0
+    /// and I or L as 1. Returns the canonical `HB-XXXXXXXX`.
+    package static func parse(_ text: String, prefix: String = "HB") throws(WireError) -> String {
+        var characters = text.uppercased().utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+        let prefixBytes = Array(prefix.uppercased().utf8)
+        if characters.count == 8 + prefixBytes.count, characters.starts(with: prefixBytes) {
+            characters.removeFirst(prefixBytes.count)
+        }
+        guard characters.count == 8 else {
+            throw WireError(.badBookingCode, "a booking code is \(prefix)- and 8 characters, like \(prefix)-7K3M9Q2D")
+        }
+        let normalised = try characters.map { (byte: UInt8) throws(WireError) -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "O"): return UInt8(ascii: "0")
+            case UInt8(ascii: "I"), UInt8(ascii: "L"): return UInt8(ascii: "1")
+            case let other where alphabet.contains(other): return other
+            default:
+                throw WireError(.badBookingCode, "'\(Character(Unicode.Scalar(byte)))' is not a booking-code character")
+            }
+        }
+        return prefix.uppercased() + "-" + String(decoding: normalised, as: UTF8.self)
+    }
+}
+
+/// UUIDs as the wire writes them: lower-case, hyphenated, 36 characters.
+package enum UUIDText {
+    /// The 16 bytes of a lower-case hyphenated UUID, or nil for any other form.
+    package static func bytes(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 36, [8, 13, 18, 23].allSatisfy({ utf8[$0] == UInt8(ascii: "-") }) else { return nil }
+        let hex = String(decoding: utf8.filter { $0 != UInt8(ascii: "-") }, as: UTF8.self)
+        return try? Hex.decode(hex, byteCount: 16)
+    }
+
+    package static func isValid(_ text: String) -> Bool { bytes(text) != nil }
+
+    /// A new random (version 4) UUID in wire form.
+    package static func random() -> String {
+        var bytes = Sodium.randomBytes(16)
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = Array(Hex.encode(bytes))
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
+    }
+
+    /// Reads a UUID in either case (the CLI accepts both) and returns the wire form, or nil.
+    package static func normalise(_ text: String) -> String? {
+        let lower = text.lowercased()
+        return isValid(lower) ? lower : nil
+    }
+}

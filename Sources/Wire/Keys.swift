@@ -1,0 +1,68 @@
+/// An Ed25519 public key: 32 bytes, written in JSON as 64 lower-case hex characters.
+package struct PublicKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let bytes: [UInt8]
+
+    package init(bytes: [UInt8]) throws(WireError) {
+        guard bytes.count == 32 else { throw WireError(.badPublicKey, "a public key is 32 bytes") }
+        self.bytes = bytes
+    }
+
+    package init(hex: String) throws(WireError) {
+        do {
+            self.bytes = try Hex.decode(hex, byteCount: 32)
+        } catch {
+            throw WireError(.badPublicKey, "a public key is 64 lower-case hex characters")
+        }
+    }
+
+    package var hex: String { Hex.encode(bytes) }
+    package var description: String { hex }
+    package static func < (lhs: PublicKey, rhs: PublicKey) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+
+    /// Whether `signature` is a valid Ed25519 signature of `message` by this key.
+    package func verify(_ signature: [UInt8], of message: [UInt8]) -> Bool {
+        Sodium.verifyDetached(signature, message, publicKey: bytes)
+    }
+}
+
+/// An Ed25519 signing key, made from (and saved as) its 32-byte seed.
+///
+/// A class so that the secret bytes are wiped when the last reference goes away. Immutable, hence `Sendable`.
+package final class SigningKey: Sendable {
+    /// The seed: what a key file holds.
+    package let seed: [UInt8]
+    package let publicKey: PublicKey
+    private let secretKey: [UInt8]
+
+    package init(seed: [UInt8]) throws(WireError) {
+        guard seed.count == 32 else { throw WireError(.badKeyFile, "a key seed is 32 bytes") }
+        let pair = Sodium.signKeyPair(seed: seed)
+        self.seed = seed
+        self.secretKey = pair.secretKey
+        self.publicKey = try PublicKey(bytes: pair.publicKey)
+    }
+
+    /// A new key from the operating system's random source.
+    package static func generate() -> SigningKey {
+        // A 32-byte seed is always valid.
+        try! SigningKey(seed: Sodium.randomBytes(32))
+    }
+
+    /// The detached Ed25519 signature of `message`.
+    package func sign(_ message: [UInt8]) -> [UInt8] { Sodium.signDetached(message, secretKey: secretKey) }
+
+    /// Opens a sealed box addressed to this key's X25519 form, or nil when it was not sealed to this key.
+    package func openSealedBox(_ box: [UInt8]) -> [UInt8]? {
+        guard let xPublic = Sodium.x25519PublicKey(ed25519: publicKey.bytes) else { return nil }
+        var xSecret = Sodium.x25519SecretKey(ed25519: secretKey)
+        defer { Sodium.wipe(&xSecret) }
+        return Sodium.openSealedBox(box, x25519PublicKey: xPublic, x25519SecretKey: xSecret)
+    }
+
+    deinit {
+        var seedCopy = seed
+        var secretCopy = secretKey
+        Sodium.wipe(&seedCopy)
+        Sodium.wipe(&secretCopy)
+    }
+}

@@ -1,0 +1,122 @@
+/// What applying an entry did: `applied`, `conflicted` (a booking was recorded as Conflicted; the other operations
+/// applied), or `rejected` (nothing took effect; `op` is the index of the operation that was refused).
+package enum Outcome: Sendable, Hashable {
+    case applied
+    case conflicted
+    case rejected(op: Int, reason: ReasonCode)
+
+    /// `applied`, `conflicted` or `rejected`.
+    package var kind: String {
+        switch self {
+        case .applied: "applied"
+        case .conflicted: "conflicted"
+        case .rejected: "rejected"
+        }
+    }
+
+    /// The JSON form: `{"kind":"applied"}` or `{"kind":"rejected","op":2,"reason":"slot.taken"}`.
+    package var json: JSONValue {
+        switch self {
+        case .applied, .conflicted: .object([JSONMember("kind", .string(kind))])
+        case .rejected(let op, let reason):
+            .object([
+                JSONMember("kind", .string(kind)), JSONMember("op", .int(op)),
+                JSONMember("reason", .string(reason.rawValue)),
+            ])
+        }
+    }
+}
+
+/// A reason code: why an operation was rejected in apply, or why a request was refused at the relay's door.
+///
+/// Codes are wire strings (they are hashed into the log), so a code is never renamed; new ones may be added. A reader
+/// keeps codes it does not know as they are.
+package struct ReasonCode: Sendable, Hashable, CustomStringConvertible {
+    package let rawValue: String
+    package init(_ rawValue: String) { self.rawValue = rawValue }
+    package var description: String { rawValue }
+}
+
+extension ReasonCode {
+    // Authorization (apply).
+    package static let authUnknownKey = ReasonCode("auth.unknown_key")
+    package static let authRevoked = ReasonCode("auth.revoked")
+    package static let authRole = ReasonCode("auth.role")
+    package static let authNotOwner = ReasonCode("auth.not_owner")
+    package static let authSource = ReasonCode("auth.source")
+    package static let authStatus = ReasonCode("auth.status")
+    package static let authCustomerRef = ReasonCode("auth.customer_ref")
+
+    // Values (apply).
+    package static let valueInvalid = ReasonCode("value.invalid")
+
+    // Network, keys, owners (apply).
+    package static let paramsNetworkID = ReasonCode("params.network_id")
+    package static let paramsRulesDowngrade = ReasonCode("params.rules_downgrade")
+    package static let keyExists = ReasonCode("key.exists")
+    package static let keyUnknown = ReasonCode("key.unknown")
+    package static let keyRevoked = ReasonCode("key.revoked")
+    package static let ownerUnknown = ReasonCode("owner.unknown")
+
+    // Catalogue and slots (apply).
+    package static let propertyUnknown = ReasonCode("property.unknown")
+    package static let propertyArchived = ReasonCode("property.archived")
+    package static let blockExists = ReasonCode("block.exists")
+    package static let blockUnknown = ReasonCode("block.unknown")
+    package static let slotTaken = ReasonCode("slot.taken")
+
+    // Bookings and payments (apply).
+    package static let bookingExists = ReasonCode("booking.exists")
+    package static let bookingUnknown = ReasonCode("booking.unknown")
+    package static let bookingBadAdvance = ReasonCode("booking.bad_advance")
+    package static let bookingNotPending = ReasonCode("booking.not_pending")
+    package static let bookingNotWaiting = ReasonCode("booking.not_waiting")
+    package static let bookingNotPayable = ReasonCode("booking.not_payable")
+    package static let bookingNotConfirmable = ReasonCode("booking.not_confirmable")
+    package static let bookingNotCancellable = ReasonCode("booking.not_cancellable")
+    package static let bookingNotConfirmed = ReasonCode("booking.not_confirmed")
+    package static let bookingNotConflicted = ReasonCode("booking.not_conflicted")
+    package static let bookingHoldNotOver = ReasonCode("booking.hold_not_over")
+    package static let bookingNotOver = ReasonCode("booking.not_over")
+    package static let proofExists = ReasonCode("proof.exists")
+    package static let proofUnknown = ReasonCode("proof.unknown")
+    package static let paymentDuplicate = ReasonCode("payment.duplicate")
+
+    /// Every code the apply function can give, with its meaning, in the order `docs/protocol.md` lists them.
+    package static let applyCatalogue: [(code: ReasonCode, meaning: String)] = [
+        (.authUnknownKey, "the author is not in the key registry at this position"),
+        (.authRevoked, "the author's key was revoked before this position"),
+        (.authRole, "the author's role may not perform this operation"),
+        (.authNotOwner, "an owner key acting on another owner's property, booking or record"),
+        (.authSource, "the relay key creating or paying for a booking that is not from a customer channel"),
+        (.authStatus, "a status this role may not set (the relay creating a Confirmed booking)"),
+        (.authCustomerRef, "a customer's cancel whose customer_ref differs from the booking's"),
+        (.valueInvalid, "a field's value is malformed or out of range (the outcome names the field)"),
+        (.paramsNetworkID, "network.params changing the network id"),
+        (.paramsRulesDowngrade, "network.params lowering the rules version"),
+        (.keyExists, "key.grant for a key already in the registry"),
+        (.keyUnknown, "key.revoke for a key not in the registry"),
+        (.keyRevoked, "key.grant or key.revoke for a key already revoked"),
+        (.ownerUnknown, "an operation naming an owner that does not exist"),
+        (.propertyUnknown, "an operation naming a property that does not exist"),
+        (.propertyArchived, "a booking or block on an archived property"),
+        (.blockExists, "slot.block reusing a block id"),
+        (.blockUnknown, "slot.unblock of an unknown or already removed block"),
+        (.slotTaken, "a block, late confirm, revived proof or reinstate whose units are held"),
+        (.bookingExists, "booking.create reusing a booking id"),
+        (.bookingUnknown, "an operation naming a booking that does not exist"),
+        (.bookingBadAdvance, "advance < 0, amount < 0 or advance > amount"),
+        (.bookingNotPending, "expire of a booking that is not Pending; a customer cancel of one that is not Pending"),
+        (.bookingNotWaiting, "reject_payment of a booking that is not Waiting"),
+        (.bookingNotPayable, "a proof for a booking that is not Pending, Waiting or Expired"),
+        (.bookingNotConfirmable, "confirm of a booking that is not Pending, Waiting or Expired"),
+        (.bookingNotCancellable, "cancel of a booking that is not Pending, Waiting or Confirmed"),
+        (.bookingNotConfirmed, "complete of a booking that is not Confirmed"),
+        (.bookingNotConflicted, "reinstate of a booking that is not Conflicted"),
+        (.bookingHoldNotOver, "expire before the entry's relay time reaches hold_until"),
+        (.bookingNotOver, "complete before the entry's relay time reaches the shift's end"),
+        (.proofExists, "booking.payment reusing a proof id"),
+        (.proofUnknown, "payment.extracted for a proof that does not exist on that booking"),
+        (.paymentDuplicate, "confirm while the current proof is a duplicate, without accept_duplicate"),
+    ]
+}
