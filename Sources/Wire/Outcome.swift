@@ -120,3 +120,32 @@ extension ReasonCode {
         (.paymentDuplicate, "confirm while the current proof is a duplicate, without accept_duplicate"),
     ]
 }
+
+extension ReasonCode {
+    // The relay's door: a change set or request refused here is answered 4xx and never sequenced. The relay also
+    // answers every `WireError` code of the decoder (`json.*`, `changeset.*`, `encoding.*`, `signature.bad`) as is.
+    package static let authMissing = ReasonCode("auth.missing")
+    package static let authBadSignature = ReasonCode("auth.bad_signature")
+    package static let authClockSkew = ReasonCode("auth.clock_skew")
+    package static let authReplay = ReasonCode("auth.replay")
+    package static let counterGap = ReasonCode("counter.gap")
+    package static let counterReused = ReasonCode("counter.reused")
+    package static let baseMismatch = ReasonCode("base.mismatch")
+    package static let rulesVersion = ReasonCode("rules.version")
+    package static let pushTooLarge = ReasonCode("push.too_large")
+
+    /// Every door code with its meaning, in the order `docs/protocol.md` lists them.
+    package static let doorCatalogue: [(code: ReasonCode, meaning: String)] = [
+        (.pushTooLarge, "the request body is over 4 MiB or holds more than 1,000 change sets (413)"),
+        (.authMissing, "a signed request without, or with malformed, signature headers"),
+        (.authBadSignature, "a request signature that does not verify"),
+        (.authUnknownKey, "a request or change set from a key not in the registry at the relay's head"),
+        (.authRevoked, "a request or change set from a key revoked at the relay's head (carries revoked_at_seq)"),
+        (.authClockSkew, "a request timestamp more than 5 minutes from the relay's clock (carries server_time)"),
+        (.authReplay, "a request nonce already seen within the timestamp window"),
+        (.counterGap, "a change set whose counter is not the author's last sequenced counter + 1"),
+        (.counterReused, "a change set whose (author, counter) is sequenced with different bytes"),
+        (.baseMismatch, "base_seq past the relay's head, or base_hash not the hash of the entry at base_seq (409)"),
+        (.rulesVersion, "an operation that the network's rules version does not enable yet"),
+    ]
+}
