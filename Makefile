@@ -4,7 +4,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev pkg-config
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build run test format lint clean vectors
+.PHONY: deps build run test interop format lint clean vectors
 
 ## deps: install the system libraries when missing (apt as root; otherwise print the command and stop).
 deps:
@@ -28,9 +28,15 @@ build: deps
 run: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync --help
 
-## test: the whole test suite (builds first; end-to-end tests use the built binary).
+## test: the whole test suite (builds first; end-to-end tests use the built binary), then the interop check.
 test: build
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+	@$(MAKE) --no-print-directory interop
+
+## interop: an independent Python implementation checks the published test vectors byte for byte.
+interop:
+	@python3 -c 'import nacl, cryptography' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pynacl cryptography
+	python3 Tests/interop/check_vectors.py
 
 ## vectors: print the protocol test vectors as the code computes them (docs/vectors/ holds the committed ones).
 vectors: build

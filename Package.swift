@@ -51,7 +51,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: strictSettings),
-        .testTarget(name: "CLITests", dependencies: ["Wire"], swiftSettings: strictSettings),
+        // Fixtures and fakes shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["Wire"], swiftSettings: strictSettings),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

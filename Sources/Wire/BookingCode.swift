@@ -19,6 +19,18 @@ package enum BookingCode {
         return prefix + "-" + String(decoding: characters[start..<(start + 8)], as: UTF8.self)
     }
 
+    /// The code a booking takes: the first candidate that `isTaken` says no earlier booking holds. The store calls
+    /// this inside apply with a lookup of codes already assigned in log order.
+    package static func assign(
+        for bookingID: String, prefix: String = "HB", isTaken: (String) throws -> Bool
+    ) rethrows -> String? {
+        for k in 0..<(256 * windowsPerDigest) {
+            guard let code = candidate(k, for: bookingID, prefix: prefix) else { return nil }
+            if try !isTaken(code) { return code }
+        }
+        return nil
+    }
+
     /// The digest's 51 Crockford characters (the last bit is unused).
     static func crockford(_ digest: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []

@@ -66,3 +66,8 @@ package final class SigningKey: Sendable {
         Sodium.wipe(&secretCopy)
     }
 }
+
+extension PublicKey {
+    /// Whether the key is a valid Ed25519 point that sealed boxes can be addressed to.
+    package var canReceiveSealedBoxes: Bool { Sodium.x25519PublicKey(ed25519: bytes) != nil }
+}

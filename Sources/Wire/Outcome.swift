@@ -1,9 +1,12 @@
 /// What applying an entry did: `applied`, `conflicted` (a booking was recorded as Conflicted; the other operations
-/// applied), or `rejected` (nothing took effect; `op` is the index of the operation that was refused).
+/// applied), or `rejected` (nothing took effect).
 package enum Outcome: Sendable, Hashable {
     case applied
     case conflicted
-    case rejected(op: Int, reason: ReasonCode)
+    case rejected(Rejection)
+
+    /// `rejected` with just an operation index and a reason.
+    package static func rejected(op: Int, reason: ReasonCode) -> Outcome { .rejected(Rejection(op: op, reason: reason)) }
 
     /// `applied`, `conflicted` or `rejected`.
     package var kind: String {
@@ -14,16 +17,35 @@ package enum Outcome: Sendable, Hashable {
         }
     }
 
-    /// The JSON form: `{"kind":"applied"}` or `{"kind":"rejected","op":2,"reason":"slot.taken"}`.
+    /// The JSON form: `{"kind":"applied"}` or
+    /// `{"holders":["HB-…"],"kind":"rejected","op":2,"reason":"slot.taken"}`.
     package var json: JSONValue {
-        switch self {
-        case .applied, .conflicted: .object([JSONMember("kind", .string(kind))])
-        case .rejected(let op, let reason):
-            .object([
-                JSONMember("kind", .string(kind)), JSONMember("op", .int(op)),
-                JSONMember("reason", .string(reason.rawValue)),
-            ])
-        }
+        guard case .rejected(let rejection) = self else { return .object([JSONMember("kind", .string(kind))]) }
+        var members = [
+            JSONMember("kind", .string(kind)), JSONMember("op", .int(rejection.op)),
+            JSONMember("reason", .string(rejection.reason.rawValue)),
+        ]
+        if let field = rejection.field { members.append(JSONMember("field", .string(field))) }
+        if !rejection.holders.isEmpty { members.append(JSONMember("holders", .array(rejection.holders.map { .string($0) }))) }
+        return .object(members)
+    }
+}
+
+/// Why a change set was rejected: the index of the refused operation, the reason, and for some reasons a detail.
+package struct Rejection: Error, Sendable, Hashable {
+    /// The index of the refused operation in the change set (0-based).
+    package var op: Int
+    package var reason: ReasonCode
+    /// For `value.invalid`: the field whose value is malformed (`prices[1].shift`).
+    package var field: String?
+    /// For `slot.taken`: the holders of the taken units (booking codes or `block:<id>`), in unit order.
+    package var holders: [String]
+
+    package init(op: Int = 0, reason: ReasonCode, field: String? = nil, holders: [String] = []) {
+        self.op = op
+        self.reason = reason
+        self.field = field
+        self.holders = holders
     }
 }
 

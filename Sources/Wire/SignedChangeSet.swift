@@ -31,7 +31,7 @@ package struct SignedChangeSet: Sendable, Hashable {
     /// Reads received bytes and signature, checking structure only (see ``ChangeSet/decode(canonical:)``); call
     /// ``verify()`` before trusting the author.
     package init(bytes: [UInt8], signature: [UInt8]) throws(WireError) {
-        guard signature.count == 64 else { throw WireError(.badSignature, "a signature is 64 bytes") }
+        guard signature.count == 64 else { throw WireError(.malformedSignature, "a signature is 64 bytes") }
         self.changeSet = try ChangeSet.decode(canonical: bytes)
         self.bytes = bytes
         self.signature = signature
@@ -69,7 +69,7 @@ package struct SignedChangeSet: Sendable, Hashable {
         do {
             signatureBytes = try Hex.decode(signature, byteCount: 64)
         } catch {
-            throw WireError(.badSignature, "signature: expected 128 lower-case hex characters")
+            throw WireError(.malformedSignature, "signature: expected 128 lower-case hex characters")
         }
         try self.init(bytes: try Base64.decode(body), signature: signatureBytes)
     }

@@ -60,6 +60,7 @@ package struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
         package static let badBase64 = Code("encoding.bad_base64")
         package static let badHex = Code("encoding.bad_hex")
         package static let badSignature = Code("signature.bad")
+        package static let malformedSignature = Code("signature.malformed")
         package static let badPublicKey = Code("key.bad_public_key")
         package static let badKeyFile = Code("key.bad_file")
         package static let keyFileExists = Code("key.file_exists")

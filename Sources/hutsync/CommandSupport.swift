@@ -27,7 +27,7 @@ struct CommandFailure: Error {
     /// HutSync" (5), bad signatures are integrity failures (3), everything else is bad input (1).
     init(_ error: WireError) {
         switch error.code {
-        case .unsupportedVersion, .unknownOperation: self.init(exitCode: 5, message: "\(error.message) — upgrade HutSync")
+        case .unsupportedVersion, .unknownOperation: self.init(exitCode: 5, message: error.message)
         case .badSignature: self.init(exitCode: 3, message: error.message)
         default: self.init(exitCode: 1, message: "\(error.code): \(error.message)")
         }

@@ -94,7 +94,7 @@ extension Operation: Codable {
     package init(from decoder: any Decoder) throws {
         let name = try decoder.container(keyedBy: Keys.self).decode(String.self, forKey: .op)
         guard let make = Self.makers[name] else {
-            throw WireError(.unknownOperation, "unknown operation \"\(name)\" (upgrade HutSync?)")
+            throw WireError(.unknownOperation, "unknown operation \"\(name)\": upgrade HutSync")
         }
         self = try make(decoder)
     }

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+import TestSupport
+@testable import Wire
+
+/// Runs the real `hutsync` binary (built by `make test` before the tests run).
+struct CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/debug/hutsync").path
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build hutsync first (make test does)"])
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func json(_ text: String) -> [String: Any]? {
+        try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+    }
+}
+
+@Suite struct CLITests {
+    let directory: String = {
+        let path = NSTemporaryDirectory() + "hutsync-cli-" + UUIDText.random()
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    static let vector = try! SignedChangeSet(
+        signing: ChangeSet(
+            author: Fixtures.owner.publicKey, counter: 3, baseSeq: 0, baseHash: [UInt8](repeating: 0, count: 32),
+            time: Fixtures.time, ops: [.bookingExpire(BookingExpire(bookingID: Fixtures.bookingID))]),
+        with: Fixtures.owner)
+
+    private func transportText(_ signed: SignedChangeSet) throws -> String {
+        String(decoding: try CanonicalJSON.encode(signed.transport), as: UTF8.self)
+    }
+
+    @Test func keyNewWritesA0600KeyAndKeyShowReadsIt() throws {
+        let path = directory + "/a.key"
+        let created = try CLI.run(["key", "new", "--out", path, "--json"])
+        #expect(created.status == 0)
+        let publicKey = try #require(CLI.json(created.stdout)?["public_key"] as? String)
+        #expect(Hex.isValid(publicKey, byteCount: 32))
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        let shown = try CLI.run(["key", "show", "--key", path, "--json"])
+        #expect(CLI.json(shown.stdout)?["public_key"] as? String == publicKey)
+
+        let again = try CLI.run(["key", "new", "--out", path, "--json"])
+        #expect(again.status == 1)
+        #expect(again.stdout.isEmpty)
+        #expect(again.stderr.contains("already exists"))
+        #expect(try KeyFile.read(path: path).publicKey.hex == publicKey)
+    }
+
+    @Test func inspectVerifiesAndPrintsTheChangeSet() throws {
+        let result = try CLI.run(["wire", "inspect", "--json"], input: try transportText(Self.vector))
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(CLI.json(result.stdout))
+        #expect(object["id"] as? String == Self.vector.idHex)
+        #expect(object["counter"] as? Int == 3)
+        #expect(object["operations"] as? [String] == ["booking.expire"])
+        #expect(object["signature_valid"] as? Bool == true)
+        #expect(result.stdout.split(separator: "\n").count == 1)
+    }
+
+    @Test func inspectExitsThreeOnABadSignature() throws {
+        var signature = Self.vector.signature
+        signature[0] ^= 1
+        let forged = try SignedChangeSet(bytes: Self.vector.bytes, signature: signature)
+        let result = try CLI.run(["wire", "inspect", "--json"], input: try transportText(forged))
+        #expect(result.status == 3)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1, "one line on stderr")
+    }
+
+    @Test func inspectExitsFiveForAnOperationFromAFutureVersion() throws {
+        let bytes = Fixtures.edit(Self.vector.bytes, "booking.expire", "booking.teleport")
+        let signature = Fixtures.owner.sign(SignedChangeSet.signaturePrefix + bytes)
+        let transport = #"{"change_set":"\#(Base64.encode(bytes))","signature":"\#(Hex.encode(signature))"}"#
+        let result = try CLI.run(["wire", "inspect", "--json"], input: transport)
+        #expect(result.status == 5)
+        #expect(result.stderr.contains("upgrade HutSync"))
+    }
+
+    @Test func inspectExitsOneForMalformedInput() throws {
+        for input in ["", "{}", "not json", #"{"change_set":"@@","signature":"00"}"#] {
+            let result = try CLI.run(["wire", "inspect", "--json"], input: input)
+            #expect(result.status == 1, "\(input)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.hasPrefix("hutsync: "))
+        }
+    }
+
+    @Test func codeDerivesAndParses() throws {
+        let derived = try CLI.run(["wire", "code", "--booking-id", Fixtures.bookingID.uppercased(), "--json"])
+        #expect(CLI.json(derived.stdout)?["code"] as? String == BookingCode.candidate(0, for: Fixtures.bookingID))
+        let parsed = try CLI.run(["wire", "code", "--parse", "hb-i5gtvlth", "--json"])
+        #expect(CLI.json(parsed.stdout)?["code"] as? String == "HB-15GTV1TH")
+        let bad = try CLI.run(["wire", "code", "--parse", "hb-15gtv1tu", "--json"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.isEmpty)
+    }
+
+    @Test func usageErrorsExit64() throws {
+        #expect(try CLI.run(["key", "new"]).status == 64)
+        #expect(try CLI.run(["wire", "nonsense"]).status == 64)
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+
+import TestSupport
+@testable import Wire
+
+@Suite struct BookingCodeTests {
+    let id = Fixtures.bookingID
+
+    @Test func candidatesAreWindowsOfTheDigestThenRehashes() throws {
+        let digest = Sodium.blake2b256(Array("hutsync/booking-code".utf8) + UUIDText.bytes(id)!)
+        let characters = String(decoding: BookingCode.crockford(digest), as: UTF8.self)
+        #expect(characters.count == 51)
+        #expect(BookingCode.candidate(0, for: id) == "HB-" + characters.prefix(8))
+        #expect(BookingCode.candidate(1, for: id) == "HB-" + characters.dropFirst(8).prefix(8))
+        #expect(BookingCode.candidate(5, for: id) == "HB-" + characters.dropFirst(40).prefix(8))
+        let rehash = Sodium.blake2b256(Array("hutsync/booking-code".utf8) + UUIDText.bytes(id)! + [1])
+        #expect(BookingCode.candidate(6, for: id) == "HB-" + String(decoding: BookingCode.crockford(rehash).prefix(8), as: UTF8.self))
+        let all = (0..<20).compactMap { BookingCode.candidate($0, for: id) }
+        #expect(Set(all).count == 20)
+        #expect(BookingCode.candidate(0, for: id, prefix: "XY")?.hasPrefix("XY-") == true)
+    }
+
+    @Test func crockfordReadsBitsBigEndian() {
+        // 0b00001_00010_00011_... : the first byte 0x08 = 00001000, the second 0x86 = 10000110.
+        let digest: [UInt8] = [0x08, 0x86] + [UInt8](repeating: 0, count: 30)
+        #expect(String(decoding: BookingCode.crockford(digest).prefix(4), as: UTF8.self) == "1230")
+    }
+
+    @Test func takesTheFirstCandidateNoEarlierBookingHolds() {
+        let first = BookingCode.candidate(0, for: id)!
+        let second = BookingCode.candidate(1, for: id)!
+        #expect(BookingCode.assign(for: id) { _ in false } == first)
+        #expect(BookingCode.assign(for: id) { $0 == first } == second)
+        #expect(BookingCode.assign(for: id) { $0 == first || $0 == second } == BookingCode.candidate(2, for: id))
+        #expect(BookingCode.assign(for: "not-a-uuid") { _ in false } == nil)
+    }
+
+    @Test(arguments: ["hb-15gtv1th", "HB-15GTV1TH", "hb 15gt v1th", "15GTV1TH", "HB15GTVITH", "hb-i5gtvlth", "HB-15GTV1TH "])
+    func parsesWhatPeopleType(text: String) throws {
+        #expect(try BookingCode.parse(text) == "HB-15GTV1TH")
+    }
+
+    @Test func parsesOAsZero() throws {
+        #expect(try BookingCode.parse("hb-oooooooo") == "HB-00000000")
+    }
+
+    @Test(arguments: ["HB-15GTV1T", "HB-15GTV1THX", "HB-15GTV1TU", "HB-15GTV1T!", "", "XY-15GTV1TH"])
+    func refusesWhatIsNotACode(text: String) {
+        #expect(wireErrorCode { _ = try BookingCode.parse(text) } == .badBookingCode)
+    }
+
+    @Test func uuidsAreLowerCaseHyphenated() {
+        #expect(UUIDText.isValid(id))
+        #expect(!UUIDText.isValid(id.uppercased()))
+        #expect(!UUIDText.isValid(id.replacingHyphens()))
+        #expect(UUIDText.normalise(id.uppercased()) == id)
+        let random = UUIDText.random()
+        #expect(UUIDText.isValid(random))
+        #expect(Array(random.utf8)[14] == UInt8(ascii: "4"))
+        #expect(random != UUIDText.random())
+    }
+}
+
+extension String {
+    fileprivate func replacingHyphens() -> String { String(filter { $0 != "-" }) }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+import TestSupport
+@testable import Wire
+
+/// The published vectors: `docs/vectors/v1.json` is the golden file; the code must reproduce it, every vector must
+/// check independently, and `docs/protocol.md` must quote the same strings.
+@Suite struct VectorTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let fixtureText = try! String(contentsOf: root.appendingPathComponent("docs/vectors/v1.json"), encoding: .utf8)
+    // Read-only after initialisation; `[String: Any]` is not Sendable only because `Any` is not.
+    nonisolated(unsafe) static let fixture = try! JSONSerialization.jsonObject(with: Data(fixtureText.utf8)) as! [String: Any]
+
+    private func strings(_ key: String, in object: Any?) -> String { (object as? [String: Any])?[key] as? String ?? "" }
+
+    @Test func theCodeReproducesTheGoldenFile() throws {
+        let built = try TestVectors.build().pretty()
+        #expect(built + "\n" == Self.fixtureText || built == Self.fixtureText, "run `make vectors` and compare")
+    }
+
+    @Test func everyChangeSetVectorChecksOnItsOwn() throws {
+        let vectors = try #require(Self.fixture["change_sets"] as? [[String: Any]])
+        #expect(vectors.count == 4)
+        for vector in vectors {
+            let bytes = try Hex.decode(strings("canonical_hex", in: vector))
+            #expect(String(decoding: bytes, as: UTF8.self) == strings("canonical", in: vector))
+            let key = try SigningKey(seed: try Hex.decode(strings("author_seed", in: vector)))
+            let signature = try Hex.decode(strings("signature", in: vector))
+            let signed = try SignedChangeSet(bytes: bytes, signature: signature)
+            #expect(signed.verify())
+            #expect(signed.idHex == strings("id", in: vector))
+            #expect(key.sign(SignedChangeSet.signaturePrefix + bytes) == signature)  // Ed25519 is deterministic
+            #expect(try signed.changeSet.canonicalBytes() == bytes)
+        }
+    }
+
+    @Test func everyRefusalVectorGivesItsCode() throws {
+        let refusals = try #require(Self.fixture["refusals"] as? [[String: Any]])
+        #expect(refusals.count >= 20)
+        for refusal in refusals {
+            let input = try Hex.decode(strings("input_hex", in: refusal))
+            let code = wireErrorCode { _ = try ChangeSet.decode(canonical: input) }
+            #expect(code?.rawValue == strings("error", in: refusal), "\(strings("name", in: refusal))")
+        }
+    }
+
+    @Test func theSealedBoxVectorOpens() throws {
+        let vector = Self.fixture["sealed_box"]
+        let key = try SigningKey(seed: try Hex.decode(strings("recipient_seed", in: vector)))
+        let copy = SealedCopy(key: strings("recipient_public_key", in: vector), box: strings("box", in: vector))
+        let plaintext = try #require(try Sealing.open([copy], with: key))
+        #expect(String(decoding: plaintext, as: UTF8.self) == strings("plaintext", in: vector))
+        let details = try JSONValueDecoder.decode(ContactDetails.self, from: try CanonicalJSON.decode(plaintext))
+        #expect(details.cnic == "4210112345671")
+    }
+
+    @Test func bookingCodeAndTxnHashVectors() throws {
+        let code = try #require(Self.fixture["booking_code"] as? [String: Any])
+        let id = strings("booking_id", in: code)
+        #expect(code["candidates"] as? [String] == [0, 1, 5, 6].map { BookingCode.candidate($0, for: id) ?? "" })
+        let txn = Self.fixture["txn_hash"]
+        #expect(
+            DerivedHashes.txnHash(method: strings("method", in: txn), transactionID: strings("transaction_id", in: txn))
+                == strings("txn_hash", in: txn))
+        #expect(DerivedHashes.txnHash(method: "easypaisa", transactionID: "0123ABCD9XYZ") == strings("txn_hash", in: txn))
+        #expect(DerivedHashes.txnHash(method: "jazzcash", transactionID: "0123ABCD9XYZ") != strings("txn_hash", in: txn))
+    }
+
+    @Test func theProtocolDocumentQuotesEveryVector() throws {
+        let document = try String(contentsOf: Self.root.appendingPathComponent("docs/protocol.md"), encoding: .utf8)
+        let vectors = try #require(Self.fixture["change_sets"] as? [[String: Any]])
+        for vector in vectors {
+            for key in ["canonical_hex", "id", "signature"] {
+                #expect(document.contains(strings(key, in: vector)), "protocol.md lacks \(strings("name", in: vector)).\(key)")
+            }
+        }
+        for refusal in try #require(Self.fixture["refusals"] as? [[String: Any]]) {
+            #expect(document.contains(strings("name", in: refusal)))
+        }
+        #expect(document.contains(strings("box", in: Self.fixture["sealed_box"])))
+        #expect(document.contains(strings("digest", in: Self.fixture["booking_code"])))
+        for name in Operation.allNames { #expect(document.contains("`\(name)`"), "protocol.md lacks \(name)") }
+        for (code, _) in ReasonCode.applyCatalogue + ReasonCode.doorCatalogue {
+            #expect(document.contains(code.rawValue), "protocol.md lacks reason \(code)")
+        }
+    }
+}
