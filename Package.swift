@@ -52,8 +52,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Fixtures and fakes shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["Wire"], swiftSettings: strictSettings),
+        .target(name: "TestSupport", dependencies: ["Wire", "Store"], swiftSettings: strictSettings),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -1,4 +1,2 @@
-/// The replicated store: schema, records, the pure apply function and availability queries.
-///
-/// Built by the store issue on top of `Wire`. Until then this target only re-exports the wire types it will apply.
+/// The replicated store: schema, records, the pure apply function, the state digest and availability queries.
 @_exported import Wire

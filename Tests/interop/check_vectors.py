@@ -49,3 +49,19 @@ n1 = int.from_bytes(d1,'big'); assert bc['candidates'][3] == 'HB-' + ''.join(alp
 print('code ok', bc['candidates'])
 t = v['txn_hash']; assert hashlib.blake2b(b'hutsync/txn' + b'easypaisa\x00' + b'0123ABCD9XYZ', digest_size=32).hexdigest() == t['txn_hash']; print('txn ok')
 print("interop: %d change sets, sealed box, booking code and txn hash agree" % len(v["change_sets"]))
+
+# The entry-hash chain of the digest vector (docs/protocol.md, section 15.2), recomputed independently.
+dv = json.load(open(os.path.join(os.path.dirname(__file__), '../../docs/vectors/digest-v1.json')))
+prev = bytes(32)
+for e in dv['entries']:
+    signed = e['signed_change_set']
+    body = base64.b64decode(signed['change_set'])
+    assert hashlib.blake2b(body, digest_size=32).hexdigest() == e['change_set_id']
+    author = nacl.signing.VerifyKey(bytes.fromhex(e['author']))
+    author.verify(b'hutsync/change-set/v1\x00' + body, bytes.fromhex(signed['signature']))
+    doc = {'digest': e['digest'], 'id': e['change_set_id'], 'outcome': e['outcome'], 'prev': prev.hex(),
+           'seq': e['seq'], 'time': e['relay_time']}
+    h = hashlib.blake2b(b'hutsync/entry/v1\x00' + canon(doc).encode(), digest_size=32).digest()
+    assert h.hex() == e['hash'], e['seq']
+    prev = h
+print("interop: entry-hash chain of %d entries agrees" % len(dv['entries']))

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import Wire
+
+/// The apply function: (store in a transaction, sequenced entry) → outcome. It reads nothing but the database it is
+/// given and the entry — no clock, randomness or configuration — so every replica computes the same state.
+///
+/// Signatures are checked before apply (by the relay's door and the node's sync client, in parallel); apply checks
+/// the registry, the log's continuity and every domain rule.
+enum Applier {
+    static func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
+        var state = try StateRow.fetch(db)
+        try checkContinuity(entry, state: state, db: db)
+        let changeSet = entry.changeSet.changeSet
+        var digest = state.digestSum
+        var outcome = Outcome.applied
+        try db.inSavepoint {
+            var context = ApplyContext(db: db, entry: entry, digest: digest)
+            do {
+                if entry.seq == 1 {
+                    try context.applyGenesis()
+                } else {
+                    try context.applyAll(changeSet.ops)
+                }
+                digest = context.digest
+                outcome = context.conflicted ? .conflicted : .applied
+                return .commit
+            } catch let rejection as Rejection {
+                outcome = .rejected(rejection)
+                return .rollback
+            }
+        }
+        let hash = EntryHash.compute(
+            seq: entry.seq, previous: state.headHash, relayTime: entry.relayTime, changeSetID: entry.changeSet.id,
+            outcome: outcome, digest: digest.digest)
+        try recordLog(entry, outcome: outcome, digest: digest.digest, hash: hash, db: db)
+        state = StateRow(appliedSeq: entry.seq, headHash: hash, digestSum: digest, relayTime: entry.relayTime.seconds)
+        try state.save(db)
+        return AppliedEntry(seq: entry.seq, id: entry.changeSet.id, outcome: outcome, digest: digest.digest, hash: hash)
+    }
+
+    /// What a correct relay always gives: the next sequence, a relay time that does not go back, the author's next
+    /// counter, a base no newer than the previous entry, and an operation set this version applies.
+    private static func checkContinuity(_ entry: SequencedEntry, state: StateRow, db: Database) throws {
+        let changeSet = entry.changeSet.changeSet
+        guard entry.seq == state.appliedSeq + 1 else {
+            throw StoreError(.integrity, "entry \(entry.seq) does not follow \(state.appliedSeq)")
+        }
+        guard entry.relayTime.seconds >= state.relayTime else {
+            throw StoreError(.integrity, "entry \(entry.seq): relay time goes back")
+        }
+        guard changeSet.baseSeq < entry.seq else {
+            throw StoreError(.integrity, "entry \(entry.seq): base_seq \(changeSet.baseSeq) is not before it")
+        }
+        let last = try Int.fetchOne(
+            db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [changeSet.author]) ?? 0
+        guard changeSet.counter == last + 1 else {
+            throw StoreError(.integrity, "entry \(entry.seq): counter \(changeSet.counter) does not follow \(last)")
+        }
+        if let unapplied = changeSet.ops.first(where: { !ApplyContext.appliedOperations.contains($0.name) }) {
+            throw StoreError(.upgrade, "entry \(entry.seq): \(unapplied.name) is not applied by this version")
+        }
+    }
+
+    private static func recordLog(
+        _ entry: SequencedEntry, outcome: Outcome, digest: [UInt8], hash: [UInt8], db: Database
+    ) throws {
+        let changeSet = entry.changeSet.changeSet
+        let outcomeText = String(decoding: (try? CanonicalJSON.encode(outcome.json)) ?? [], as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO log (seq, id, author, counter, relay_time, change_set, signature, outcome, digest, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.seq, Data(entry.changeSet.id), changeSet.author, changeSet.counter, entry.relayTime.seconds,
+                Data(entry.changeSet.bytes), Data(entry.changeSet.signature), outcomeText, Data(digest), Data(hash),
+            ])
+        try db.execute(
+            sql: """
+                INSERT INTO author_counters (public_key, counter) VALUES (?, ?)
+                ON CONFLICT (public_key) DO UPDATE SET counter = excluded.counter
+                """,
+            arguments: [changeSet.author, changeSet.counter])
+    }
+}
+
+/// The one row of `replica_state`.
+struct StateRow {
+    var appliedSeq: Int
+    var headHash: [UInt8]
+    var digestSum: DigestSum
+    var relayTime: Int
+
+    static func fetch(_ db: Database) throws -> StateRow {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replica_state WHERE id = 1") else {
+            throw StoreError(.database, "replica_state is missing")
+        }
+        let hash: Data = row["head_hash"]
+        let sum: Data = row["digest_sum"]
+        return StateRow(
+            appliedSeq: row["applied_seq"], headHash: Array(hash), digestSum: DigestSum(bytes: Array(sum)),
+            relayTime: row["relay_time"])
+    }
+
+    func save(_ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE replica_state SET applied_seq = ?, head_hash = ?, digest_sum = ?, relay_time = ? WHERE id = 1",
+            arguments: [appliedSeq, Data(headHash), Data(digestSum.bytes), relayTime])
+    }
+}

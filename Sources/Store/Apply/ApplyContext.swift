@@ -1,0 +1,136 @@
+import GRDB
+import Wire
+
+/// The state of applying one entry: the database inside the entry's savepoint, the entry, its author and the
+/// running digest. Operations throw ``Rejection`` to refuse; the caller rolls the savepoint back.
+struct ApplyContext {
+    /// The operations this version applies. Others stop the replica with "upgrade HutSync" rather than guess.
+    static let appliedOperations: Set<String> = [
+        NetworkParams.name, PlatformPayee.name, KeyGrant.name, KeyRevoke.name, OwnerPut.name, PropertyPut.name,
+        PropertyPrices.name, PropertyPriceOverride.name, PropertyAmenities.name, PropertyMedia.name,
+        PropertyArchive.name, SlotBlock.name, SlotUnblock.name, BookingCreate.name, BookingCancel.name,
+    ]
+
+    let db: Database
+    let entry: SequencedEntry
+    var digest: DigestSum
+    var conflicted = false
+    var author = Author(publicKey: "", role: .admin, ownerID: nil)
+
+    init(db: Database, entry: SequencedEntry, digest: DigestSum) {
+        self.db = db
+        self.entry = entry
+        self.digest = digest
+    }
+
+    var seq: Int { entry.seq }
+
+    /// Applies every operation in order, as the registry knows the author at this position.
+    mutating func applyAll(_ operations: [Operation]) throws {
+        author = try resolveAuthor()
+        for (index, operation) in operations.enumerated() {
+            do {
+                guard Permissions.allows(author.role, operation.name) else { throw Rejection(reason: .authRole) }
+                try apply(operation)
+            } catch var rejection as Rejection {
+                rejection.op = index
+                throw rejection
+            }
+        }
+    }
+
+    private func resolveAuthor() throws -> Author {
+        let publicKey = entry.changeSet.changeSet.author
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM keys WHERE public_key = ?", arguments: [publicKey])
+        else { throw Rejection(reason: .authUnknownKey) }
+        guard row["revoked_seq"] as Int? == nil else { throw Rejection(reason: .authRevoked) }
+        guard let role = Role(rawValue: row["role"]) else { throw Rejection(reason: .authRole) }
+        return Author(publicKey: publicKey, role: role, ownerID: row["owner_id"])
+    }
+
+    mutating func apply(_ operation: Operation) throws {
+        switch operation {
+        case .networkParams(let body): try networkParams(body)
+        case .platformPayee(let body): try platformPayee(body)
+        case .keyGrant(let body): try keyGrant(body)
+        case .keyRevoke(let body): try keyRevoke(body)
+        case .ownerPut(let body): try ownerPut(body)
+        case .propertyPut(let body): try propertyPut(body)
+        case .propertyPrices(let body): try propertyPrices(body)
+        case .propertyPriceOverride(let body): try propertyPriceOverride(body)
+        case .propertyAmenities(let body): try propertyAmenities(body)
+        case .propertyMedia(let body): try propertyMedia(body)
+        case .propertyArchive(let body): try propertyArchive(body)
+        case .slotBlock(let body): try slotBlock(body)
+        case .slotUnblock(let body): try slotUnblock(body)
+        case .bookingCreate(let body): try bookingCreate(body)
+        case .bookingCancel(let body): try bookingCancel(body)
+        case .bookingPayment, .paymentExtracted, .bookingConfirm, .bookingRejectPayment, .bookingExpire,
+            .bookingComplete, .bookingReinstate:
+            // Refused before the savepoint by the continuity check; never reached.
+            throw StoreError(.upgrade, "\(operation.name) is not applied by this version")
+        }
+    }
+
+    // MARK: Shared helpers
+
+    /// Runs a write to `table`, keeping the digest: `filter` selects every row the write touches.
+    mutating func write(_ table: String, where filter: String, _ keys: StatementArguments, sql: String, _ arguments: StatementArguments) throws {
+        let db = db
+        try digest.tracking(db, table: table, filter: filter, arguments: keys) {
+            try db.execute(sql: sql, arguments: arguments)
+        }
+    }
+
+    /// The property, or `property.unknown`.
+    func property(_ id: String) throws -> PropertyFacts {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT owner_id, archived, hold_minutes FROM properties WHERE id = ?", arguments: [id])
+        else { throw Rejection(reason: .propertyUnknown) }
+        return PropertyFacts(id: id, ownerID: row["owner_id"], archived: row["archived"] == 1, holdMinutes: row["hold_minutes"])
+    }
+
+    /// `auth.not_owner` when an owner key acts on another owner's property.
+    func requireOwnership(of ownerID: String) throws {
+        if author.role == .owner, author.ownerID != ownerID { throw Rejection(reason: .authNotOwner) }
+    }
+
+    /// The holders of `units` of a property, each once, in unit order: booking codes or `block:<id>`.
+    func holders(of units: [SlotUnit], propertyID: String) throws -> [String] {
+        var holders: [String] = []
+        for unit in units {
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT o.holder_kind, o.holder_id, b.code FROM occupancy o
+                    LEFT JOIN bookings b ON o.holder_kind = 'booking' AND b.id = o.holder_id
+                    WHERE o.property_id = ? AND o.date = ? AND o.half = ?
+                    """,
+                arguments: [propertyID, unit.date.description, unit.half.rawValue])
+            else { continue }
+            let holder: String = row["holder_kind"] == "block" ? "block:" + (row["holder_id"] as String) : row["code"]
+            if !holders.contains(holder) { holders.append(holder) }
+        }
+        return holders
+    }
+
+    func occupy(_ units: [SlotUnit], propertyID: String, kind: String, holderID: String) throws {
+        for unit in units {
+            try db.execute(
+                sql: "INSERT INTO occupancy (property_id, date, half, holder_kind, holder_id) VALUES (?, ?, ?, ?, ?)",
+                arguments: [propertyID, unit.date.description, unit.half.rawValue, kind, holderID])
+        }
+    }
+
+    func release(holderID: String) throws {
+        try db.execute(sql: "DELETE FROM occupancy WHERE holder_id = ?", arguments: [holderID])
+    }
+}
+
+/// What apply needs to know about a property.
+struct PropertyFacts {
+    var id: String
+    var ownerID: String
+    var archived: Bool
+    var holdMinutes: Int
+}

@@ -1,0 +1,145 @@
+import GRDB
+package import Wire
+
+/// The state of one shift of one property on one date.
+package enum SlotState: Sendable, Hashable {
+    /// Free, with the price for that date and shift.
+    case free(price: Int)
+    /// Held by these bookings (their codes, in unit order).
+    case held(codes: [String])
+    case blocked
+    /// Free, but no price is set for that date and shift.
+    case noPrice
+}
+
+/// One date's four shifts.
+package struct DayAvailability: Sendable, Hashable {
+    package var date: CalendarDate
+    package var shifts: [Shift: SlotState]
+}
+
+/// What a customer would pay for a date and shift.
+package struct Quote: Sendable, Hashable {
+    package var amount: Int
+    /// ceil(amount × advance% / 100).
+    package var advance: Int
+    /// The owner's payment account, else the platform payee, else nil.
+    package var payee: PaymentAccount?
+
+    package init(amount: Int, advance: Int, payee: PaymentAccount?) {
+        self.amount = amount
+        self.advance = advance
+        self.payee = payee
+    }
+}
+
+extension ReplicaStore {
+    /// The four shifts of each date from `from` for `days` days: a constant number of indexed queries (occupancy
+    /// and overrides by range, the weekly table by property), never a scan.
+    package func availability(propertyID: String, from: CalendarDate, days: Int) throws -> [DayAvailability] {
+        try writer.read { db in try Availability.compute(db, propertyID: propertyID, from: from, days: days) }
+    }
+
+    /// The price, advance and payee for a date and shift, or nil when no price is set (or the property is unknown).
+    package func quote(propertyID: String, date: CalendarDate, shift: Shift) throws -> Quote? {
+        try writer.read { db in
+            guard let property = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.advance_percent, o.payment_method, o.payment_account, o.payment_title
+                    FROM properties p LEFT JOIN owners o ON o.id = p.owner_id WHERE p.id = ?
+                    """,
+                arguments: [propertyID])
+            else { return nil }
+            let prices = try Availability.Prices(db, propertyID: propertyID, from: date, to: date)
+            guard let amount = prices.price(date, shift) else { return nil }
+            let percent: Int = property["advance_percent"]
+            var payee: PaymentAccount?
+            if let method: String = property["payment_method"] {
+                payee = PaymentAccount(method: method, account: property["payment_account"], title: property["payment_title"])
+            } else if let platform = try Row.fetchOne(db, sql: "SELECT method, account, title FROM platform_payee") {
+                payee = PaymentAccount(method: platform["method"], account: platform["account"], title: platform["title"])
+            }
+            return Quote(amount: amount, advance: (amount * percent + 99) / 100, payee: payee)
+        }
+    }
+}
+
+enum Availability {
+    static func compute(_ db: Database, propertyID: String, from: CalendarDate, days: Int) throws -> [DayAvailability] {
+        guard days > 0 else { return [] }
+        let to = from.adding(days: days - 1)
+        // Full Night on the last date reaches the next day's day half.
+        let holders = try unitHolders(db, propertyID: propertyID, from: from, to: to.adding(days: 1))
+        let prices = try Prices(db, propertyID: propertyID, from: from, to: to)
+        return (0..<days).map { offset in
+            let date = from.adding(days: offset)
+            var shifts: [Shift: SlotState] = [:]
+            for shift in Shift.allCases {
+                shifts[shift] = state(of: shift.units(on: date).map { holders[$0] }, price: prices.price(date, shift))
+            }
+            return DayAvailability(date: date, shifts: shifts)
+        }
+    }
+
+    /// For a two-unit shift, the first that applies of held > blocked > no_price > free.
+    static func state(of unitHolders: [Holder?], price: Int?) -> SlotState {
+        var codes: [String] = []
+        for case .booking(let code)? in unitHolders where !codes.contains(code) { codes.append(code) }
+        if !codes.isEmpty { return .held(codes: codes) }
+        if unitHolders.contains(where: { $0 != nil }) { return .blocked }
+        guard let price else { return .noPrice }
+        return .free(price: price)
+    }
+
+    enum Holder: Hashable {
+        case booking(code: String)
+        case block
+    }
+
+    private static func unitHolders(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws
+        -> [SlotUnit: Holder]
+    {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT o.date, o.half, o.holder_kind, b.code FROM occupancy o
+                LEFT JOIN bookings b ON o.holder_kind = 'booking' AND b.id = o.holder_id
+                WHERE o.property_id = ? AND o.date BETWEEN ? AND ?
+                """,
+            arguments: [propertyID, from.description, to.description])
+        var holders: [SlotUnit: Holder] = [:]
+        while let row = try rows.next() {
+            guard let date = CalendarDate(row["date"] as String), let half = Half(rawValue: row["half"]) else { continue }
+            holders[SlotUnit(date: date, half: half)] = row["holder_kind"] == "block" ? .block : .booking(code: row["code"])
+        }
+        return holders
+    }
+
+    /// A property's weekly table and the overrides in a date range.
+    struct Prices {
+        var weekly: [Int: [String: Int]] = [:]
+        var overrides: [String: [String: Int]] = [:]
+
+        init(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT weekday, shift, amount FROM weekly_prices WHERE property_id = ?", arguments: [propertyID])
+            {
+                weekly[row["weekday"], default: [:]][row["shift"]] = row["amount"]
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT date, shift, amount FROM price_overrides WHERE property_id = ? AND date BETWEEN ? AND ?",
+                arguments: [propertyID, from.description, to.description])
+            {
+                overrides[row["date"], default: [:]][row["shift"]] = row["amount"]
+            }
+        }
+
+        /// The override for that date and shift, else the weekly price of the date's weekday (Full Night by its
+        /// start date).
+        func price(_ date: CalendarDate, _ shift: Shift) -> Int? {
+            overrides[date.description]?[shift.name] ?? weekly[date.isoWeekday]?[shift.name]
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package import Store
+package import Wire
+
+/// Seeded random logs over a small network: two owners with three properties each, a reviewer and spare keys, and
+/// every operation this version applies — valid, unauthorized, malformed and conflicting — from every role.
+package enum RandomLog {
+    static let ownerIDs = [TestID.uuid(1, kind: 0xA), TestID.uuid(2, kind: 0xA)]
+    static let owners = [Fixtures.owner, try! SigningKey(seed: [UInt8](repeating: 0x04, count: 32))]
+    static let reviewer = try! SigningKey(seed: [UInt8](repeating: 0x05, count: 32))
+    static let spare = (0..<3).map { try! SigningKey(seed: [UInt8](repeating: 0x20 + UInt8($0), count: 32)) }
+    static let properties = (0..<6).map { TestID.uuid($0 + 1, kind: 0xB) }
+    static let dates = (0..<6).map { CalendarDate("2026-12-01")!.adding(days: $0).description }
+
+    /// A genesis, the set-up, then `entries` random change sets.
+    package static func make(entries: Int, random: inout SeededRandom) -> [SequencedEntry] {
+        var log = LogBuilder()
+        var out = [log.genesis()]
+        var setup: [Operation] = zip(ownerIDs, owners).flatMap { id, key in
+            [Catalogue.owner(id), Catalogue.grant(key, role: "owner", owner: id)]
+        }
+        setup.append(Catalogue.grant(reviewer, role: "reviewer"))
+        for (index, property) in properties.enumerated() {
+            setup += [Catalogue.property(property, owner: ownerIDs[index % 2]), Catalogue.prices(property, amount: 10000 + index)]
+        }
+        out.append(log.entry(setup, by: log.admin))
+        var bookings: [String] = []
+        var blocks: [String] = []
+        for number in 0..<entries {
+            let count = [1, 1, 1, 2, 3].randomElement(using: &random)!
+            var ops: [Operation] = []
+            for part in 0..<count {
+                ops.append(operation(number * 4 + part, bookings: &bookings, blocks: &blocks, random: &random))
+            }
+            // Half the change sets by the admin (who may do everything), so bookings apply and conflict often.
+            let authors = owners + [log.admin, log.admin, log.admin, log.admin, log.relay, reviewer, spare[0]]
+            let author = authors[Int.random(in: 0..<authors.count, using: &random)]
+            out.append(log.entry(ops, by: author, advancing: Int.random(in: 0...600, using: &random)))
+        }
+        return out
+    }
+
+    private static func operation(
+        _ number: Int, bookings: inout [String], blocks: inout [String], random: inout SeededRandom
+    ) -> Operation {
+        let property = properties.randomElement(using: &random)!
+        let date = dates.randomElement(using: &random)!
+        let shift = Shift.allCases.randomElement(using: &random)!
+        let reference = ["ab", "cd"].randomElement(using: &random)!
+        switch Int.random(in: 0..<20, using: &random) {
+        case 0..<7:
+            let id = TestID.uuid(number, kind: 0x1)
+            bookings.append(id)
+            let customer = Bool.random(using: &random)
+            return Catalogue.book(
+                id, property: property, date: date, shift: shift, status: Bool.random(using: &random) ? "Pending" : "Confirmed",
+                source: customer ? "whatsapp" : "walk_in", customerRef: customer ? String(repeating: reference, count: 32) : nil)
+        case 7..<10:
+            let id = TestID.uuid(number, kind: 0xC)
+            blocks.append(id)
+            return Catalogue.block(id, property: property, date: date, shift: shift)
+        case 10, 11:
+            return .slotUnblock(SlotUnblock(blockID: blocks.randomElement(using: &random) ?? TestID.uuid(0, kind: 0xC)))
+        case 12, 13:
+            let reference = Bool.random(using: &random) ? String(repeating: reference, count: 32) : nil
+            return .bookingCancel(
+                BookingCancel(bookingID: bookings.randomElement(using: &random) ?? TestID.uuid(0, kind: 1), reason: "r", customerRef: reference))
+        case 14:
+            return .propertyPriceOverride(
+                PropertyPriceOverride(propertyID: property, overrides: [DatePrice(date: date, shift: shift.name, amount: number)]))
+        case 15:
+            return .propertyAmenities(PropertyAmenities(propertyID: property, amenities: (0..<(number % 4)).map { "amenity \($0)" }))
+        case 16:
+            return .propertyArchive(PropertyArchive(propertyID: property, archived: Bool.random(using: &random)))
+        case 17:
+            let key = spare.randomElement(using: &random)!
+            return Bool.random(using: &random)
+                ? Catalogue.grant(key, role: "reviewer") : .keyRevoke(KeyRevoke(publicKey: key.publicKey.hex))
+        case 18:
+            return .propertyMedia(PropertyMedia(propertyID: property, photos: ["https://p/\(number).jpg"], videos: []))
+        default:
+            // A malformed value: rejected, never applied.
+            return Catalogue.block(TestID.uuid(number, kind: 0xC), property: property, date: "2026-02-30", shift: shift)
+        }
+    }
+}
