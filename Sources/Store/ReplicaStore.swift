@@ -34,7 +34,8 @@ package struct ReplicaStore: Sendable {
     package func position() throws -> ReplicaPosition {
         try writer.read { db in
             let state = try StateRow.fetch(db)
-            return ReplicaPosition(appliedSeq: state.appliedSeq, headHash: state.headHash, digest: state.digestSum.digest)
+            return ReplicaPosition(
+                appliedSeq: state.appliedSeq, headHash: state.headHash, digest: state.digestSum.digest)
         }
     }
 

@@ -10,7 +10,9 @@ package enum Catalogue {
         .keyGrant(KeyGrant(publicKey: key.publicKey.hex, role: role, ownerID: owner))
     }
 
-    package static func property(_ id: String, owner: String, holdMinutes: Int = 30, advancePercent: Int = 25) -> Operation {
+    package static func property(_ id: String, owner: String, holdMinutes: Int = 30, advancePercent: Int = 25)
+        -> Operation
+    {
         .propertyPut(
             PropertyPut(
                 propertyID: id, ownerID: owner, name: "Farm \(id.suffix(4))", type: "farm", city: "Karachi",

@@ -14,7 +14,8 @@ package enum Fixtures {
     /// One operation of every kind, with every optional field set.
     package static let everyOperation: [Operation] = [
         .networkParams(
-            NetworkParams(networkID: "n", rulesVersion: 1, timeZone: "Asia/Karachi", utcOffsetMinutes: 300, codePrefix: "HB")),
+            NetworkParams(
+                networkID: "n", rulesVersion: 1, timeZone: "Asia/Karachi", utcOffsetMinutes: 300, codePrefix: "HB")),
         .platformPayee(PlatformPayee(payee: payee)),
         .keyGrant(KeyGrant(publicKey: owner.publicKey.hex, role: "owner", ownerID: "o", label: "laptop")),
         .keyRevoke(KeyRevoke(publicKey: owner.publicKey.hex)),
@@ -24,9 +25,11 @@ package enum Fixtures {
                 propertyID: propertyID, ownerID: "o", name: "Sahil", type: "farm", city: "Karachi", province: "Sindh",
                 country: "Pakistan", address: "Hawksbay", description: "pool", maxGuests: 40, contactPhone: "92213",
                 advancePercent: 25, holdMinutes: 30)),
-        .propertyPrices(PropertyPrices(propertyID: propertyID, prices: [WeeklyPrice(weekday: "mon", shift: "Day", amount: 1)])),
+        .propertyPrices(
+            PropertyPrices(propertyID: propertyID, prices: [WeeklyPrice(weekday: "mon", shift: "Day", amount: 1)])),
         .propertyPriceOverride(
-            PropertyPriceOverride(propertyID: propertyID, overrides: [DatePrice(date: "2026-12-25", shift: "Night", amount: 2)])),
+            PropertyPriceOverride(
+                propertyID: propertyID, overrides: [DatePrice(date: "2026-12-25", shift: "Night", amount: 2)])),
         .propertyAmenities(PropertyAmenities(propertyID: propertyID, amenities: ["pool", "wifi"])),
         .propertyMedia(PropertyMedia(propertyID: propertyID, photos: ["https://x/1.jpg"], videos: [])),
         .propertyArchive(PropertyArchive(propertyID: propertyID, archived: true)),
@@ -34,7 +37,8 @@ package enum Fixtures {
         .slotUnblock(SlotUnblock(blockID: "b")),
         .bookingCreate(
             BookingCreate(
-                bookingID: bookingID, propertyID: propertyID, date: "2026-12-05", shift: "Full Night", status: "Pending",
+                bookingID: bookingID, propertyID: propertyID, date: "2026-12-05", shift: "Full Night",
+                status: "Pending",
                 source: "whatsapp", amount: 55000, advance: 13750, payee: payee, guests: 20, phoneMask: "567",
                 customerRef: String(repeating: "ab", count: 32), contact: sealed)),
         .bookingPayment(
@@ -61,7 +65,9 @@ package enum Fixtures {
     /// Canonical bytes of `text` after replacing `old` by `new` (bytes, not `String` search).
     package static func edit(_ bytes: [UInt8], _ old: String, _ new: String) -> [UInt8] {
         let old = Array(old.utf8)
-        guard let start = (0...(bytes.count - old.count)).first(where: { bytes[$0..<($0 + old.count)].elementsEqual(old) })
+        guard
+            let start = (0...(bytes.count - old.count)).first(where: { bytes[$0..<($0 + old.count)].elementsEqual(old) }
+            )
         else { fatalError("edit does not apply") }
         return Array(bytes[..<start]) + Array(new.utf8) + Array(bytes[(start + old.count)...])
     }

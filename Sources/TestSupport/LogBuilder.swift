@@ -31,13 +31,18 @@ package struct LogBuilder {
             .keyGrant(KeyGrant(publicKey: admin.publicKey.hex, role: "admin", label: "first admin")),
         ]
         if payee {
-            ops.append(.platformPayee(PlatformPayee(payee: PaymentAccount(method: "easypaisa", account: "03001234567", title: "HutSync"))))
+            ops.append(
+                .platformPayee(
+                    PlatformPayee(payee: PaymentAccount(method: "easypaisa", account: "03001234567", title: "HutSync")))
+            )
         }
         return entry(ops, by: relay)
     }
 
     /// The next entry: `ops` signed by `key` with its next counter, sequenced now (time advances one second).
-    package mutating func entry(_ ops: [Wire.Operation], by key: SigningKey, advancing seconds: Int = 1) -> SequencedEntry {
+    package mutating func entry(_ ops: [Wire.Operation], by key: SigningKey, advancing seconds: Int = 1)
+        -> SequencedEntry
+    {
         seq += 1
         time = UTCTime(seconds: time.seconds + seconds)
         let counter = (counters[key.publicKey] ?? 0) + 1
@@ -46,7 +51,8 @@ package struct LogBuilder {
             author: key.publicKey, counter: counter, baseSeq: seq - 1, baseHash: [UInt8](repeating: 0, count: 32),
             time: time, ops: ops)
         do {
-            return SequencedEntry(seq: seq, relayTime: time, changeSet: try SignedChangeSet(signing: changeSet, with: key))
+            return SequencedEntry(
+                seq: seq, relayTime: time, changeSet: try SignedChangeSet(signing: changeSet, with: key))
         } catch {
             preconditionFailure("test change set does not sign: \(error)")
         }

@@ -20,7 +20,10 @@ package enum RandomLog {
         }
         setup.append(Catalogue.grant(reviewer, role: "reviewer"))
         for (index, property) in properties.enumerated() {
-            setup += [Catalogue.property(property, owner: ownerIDs[index % 2]), Catalogue.prices(property, amount: 10000 + index)]
+            setup += [
+                Catalogue.property(property, owner: ownerIDs[index % 2]),
+                Catalogue.prices(property, amount: 10000 + index),
+            ]
         }
         out.append(log.entry(setup, by: log.admin))
         var bookings: [String] = []
@@ -52,8 +55,10 @@ package enum RandomLog {
             bookings.append(id)
             let customer = Bool.random(using: &random)
             return Catalogue.book(
-                id, property: property, date: date, shift: shift, status: Bool.random(using: &random) ? "Pending" : "Confirmed",
-                source: customer ? "whatsapp" : "walk_in", customerRef: customer ? String(repeating: reference, count: 32) : nil)
+                id, property: property, date: date, shift: shift,
+                status: Bool.random(using: &random) ? "Pending" : "Confirmed",
+                source: customer ? "whatsapp" : "walk_in",
+                customerRef: customer ? String(repeating: reference, count: 32) : nil)
         case 7..<10:
             let id = TestID.uuid(number, kind: 0xC)
             blocks.append(id)
@@ -63,12 +68,16 @@ package enum RandomLog {
         case 12, 13:
             let reference = Bool.random(using: &random) ? String(repeating: reference, count: 32) : nil
             return .bookingCancel(
-                BookingCancel(bookingID: bookings.randomElement(using: &random) ?? TestID.uuid(0, kind: 1), reason: "r", customerRef: reference))
+                BookingCancel(
+                    bookingID: bookings.randomElement(using: &random) ?? TestID.uuid(0, kind: 1), reason: "r",
+                    customerRef: reference))
         case 14:
             return .propertyPriceOverride(
-                PropertyPriceOverride(propertyID: property, overrides: [DatePrice(date: date, shift: shift.name, amount: number)]))
+                PropertyPriceOverride(
+                    propertyID: property, overrides: [DatePrice(date: date, shift: shift.name, amount: number)]))
         case 15:
-            return .propertyAmenities(PropertyAmenities(propertyID: property, amenities: (0..<(number % 4)).map { "amenity \($0)" }))
+            return .propertyAmenities(
+                PropertyAmenities(propertyID: property, amenities: (0..<(number % 4)).map { "amenity \($0)" }))
         case 16:
             return .propertyArchive(PropertyArchive(propertyID: property, archived: Bool.random(using: &random)))
         case 17:

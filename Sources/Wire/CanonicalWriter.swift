@@ -38,7 +38,8 @@ enum CanonicalWriter {
             }
             if position > 0 {
                 guard sorted[position - 1].key != member.key else {
-                    throw WireError(.duplicateKey, "the key \"\(String(decoding: member.key, as: UTF8.self))\" appears twice")
+                    throw WireError(
+                        .duplicateKey, "the key \"\(String(decoding: member.key, as: UTF8.self))\" appears twice")
                 }
                 out.append(UInt8(ascii: ","))
             }

@@ -74,7 +74,8 @@ package struct ChangeSet: Codable, Sendable, Hashable {
         case nil: throw WireError(.missingField, "missing field v")
         case .int(formatVersion): return
         case .int(let other):
-            throw WireError(.unsupportedVersion, "format version \(other) is not known to this version: upgrade HutSync")
+            throw WireError(
+                .unsupportedVersion, "format version \(other) is not known to this version: upgrade HutSync")
         case let other?: throw WireError(.wrongType, "v: expected an integer, found \(other.typeName)")
         }
     }

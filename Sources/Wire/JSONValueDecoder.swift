@@ -19,7 +19,8 @@ func snakeCase(_ name: String) -> String {
             let nextIsLower = position + 1 < scalars.count && scalars[position + 1].properties.isLowercase
             if !previous.properties.isUppercase || nextIsLower { out.append("_") }
         }
-        out.append(contentsOf: isUpper ? scalar.properties.lowercaseMapping.unicodeScalars : String(scalar).unicodeScalars)
+        out.append(
+            contentsOf: isUpper ? scalar.properties.lowercaseMapping.unicodeScalars : String(scalar).unicodeScalars)
     }
     return String(out)
 }
@@ -57,7 +58,9 @@ private struct ValueDecoder: Decoder {
         return UnkeyedReader(elements: elements, codingPath: codingPath)
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleReader(value: value, codingPath: codingPath) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        SingleReader(value: value, codingPath: codingPath)
+    }
 }
 
 /// Decodes one leaf or nested value; shared by the three container kinds.

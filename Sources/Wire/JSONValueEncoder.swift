@@ -127,7 +127,8 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer {
     }
 
     mutating func encodeNil() throws {
-        throw EncodingError.invalidValue(Optional<Int>.none as Any, .init(codingPath: codingPath, debugDescription: "no nulls"))
+        throw EncodingError.invalidValue(
+            Optional<Int>.none as Any, .init(codingPath: codingPath, debugDescription: "no nulls"))
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
@@ -152,7 +153,8 @@ private struct SingleWriter: SingleValueEncodingContainer {
     let codingPath: [any CodingKey]
 
     mutating func encodeNil() throws {
-        throw EncodingError.invalidValue(Optional<Int>.none as Any, .init(codingPath: codingPath, debugDescription: "no nulls"))
+        throw EncodingError.invalidValue(
+            Optional<Int>.none as Any, .init(codingPath: codingPath, debugDescription: "no nulls"))
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws { try encodeValue(value, into: node, path: codingPath) }

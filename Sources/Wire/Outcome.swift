@@ -6,7 +6,9 @@ package enum Outcome: Sendable, Hashable {
     case rejected(Rejection)
 
     /// `rejected` with just an operation index and a reason.
-    package static func rejected(op: Int, reason: ReasonCode) -> Outcome { .rejected(Rejection(op: op, reason: reason)) }
+    package static func rejected(op: Int, reason: ReasonCode) -> Outcome {
+        .rejected(Rejection(op: op, reason: reason))
+    }
 
     /// `applied`, `conflicted` or `rejected`.
     package var kind: String {
@@ -26,7 +28,9 @@ package enum Outcome: Sendable, Hashable {
             JSONMember("reason", .string(rejection.reason.rawValue)),
         ]
         if let field = rejection.field { members.append(JSONMember("field", .string(field))) }
-        if !rejection.holders.isEmpty { members.append(JSONMember("holders", .array(rejection.holders.map { .string($0) }))) }
+        if !rejection.holders.isEmpty {
+            members.append(JSONMember("holders", .array(rejection.holders.map { .string($0) })))
+        }
         return .object(members)
     }
 }

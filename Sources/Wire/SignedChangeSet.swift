@@ -55,7 +55,10 @@ package struct SignedChangeSet: Sendable, Hashable {
     /// `{"change_set": base64 of the canonical bytes, "signature": hex}` — how a change set travels in pushes and
     /// pulls.
     package var transport: JSONValue {
-        .object([JSONMember("change_set", .string(Base64.encode(bytes))), JSONMember("signature", .string(Hex.encode(signature)))])
+        .object([
+            JSONMember("change_set", .string(Base64.encode(bytes))),
+            JSONMember("signature", .string(Hex.encode(signature))),
+        ])
     }
 
     /// Reads the transport form (structure only; call ``verify()``).

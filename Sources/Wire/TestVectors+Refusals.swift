@@ -7,7 +7,10 @@ extension TestVectors {
             ("fraction", replace(property, "\"max_guests\":40", "\"max_guests\":40.0"), .float),
             ("exponent", replace(property, "\"max_guests\":40", "\"max_guests\":4e1"), .float),
             ("leading-zero", replace(property, "\"max_guests\":40", "\"max_guests\":040"), .nonCanonicalNumber),
-            ("negative-zero", replace(property, "\"advance_percent\":25", "\"advance_percent\":-0"), .nonCanonicalNumber),
+            (
+                "negative-zero", replace(property, "\"advance_percent\":25", "\"advance_percent\":-0"),
+                .nonCanonicalNumber
+            ),
             ("integer-over-2^53-1", replace(property, "28000", "9007199254740992"), .integerOutOfRange),
             ("whitespace", replace(property, "\"counter\":1", "\"counter\": 1"), .whitespace),
             ("duplicate-key", replace(property, "\"counter\":1,", "\"counter\":1,\"counter\":1,"), .duplicateKey),
@@ -19,9 +22,15 @@ extension TestVectors {
             ("raw-control-character", replace(property, "\\n", "\n"), .controlCharacter),
             ("invalid-utf8", replaceBytes(property, [0xC3, 0xA9], [0xC3, 0x28]), .invalidUTF8),
             ("trailing-data", property + Array("x".utf8), .trailingData),
-            ("unknown-operation", replace(property, "\"op\":\"property.prices\"", "\"op\":\"property.discount\""), .unknownOperation),
+            (
+                "unknown-operation", replace(property, "\"op\":\"property.prices\"", "\"op\":\"property.discount\""),
+                .unknownOperation
+            ),
             ("missing-field", replace(property, "\"max_guests\":40,", ""), .missingField),
-            ("unknown-field", replace(property, "\"type\":\"farm\"", "\"type\":\"farm\",\"zone\":\"x\""), .unknownField),
+            (
+                "unknown-field", replace(property, "\"type\":\"farm\"", "\"type\":\"farm\",\"zone\":\"x\""),
+                .unknownField
+            ),
             ("wrong-type", replace(property, "\"max_guests\":40", "\"max_guests\":\"40\""), .wrongType),
             ("null-value", replace(property, "\"max_guests\":40", "\"max_guests\":null"), .wrongType),
             ("format-version-2", replace(genesis, "\"v\":1}", "\"v\":2}"), .unsupportedVersion),
@@ -41,7 +50,9 @@ extension TestVectors {
     }
 
     private static func replaceBytes(_ bytes: [UInt8], _ old: [UInt8], _ new: [UInt8]) -> [UInt8] {
-        guard let start = (0...(bytes.count - old.count)).first(where: { bytes[$0..<($0 + old.count)].elementsEqual(old) })
+        guard
+            let start = (0...(bytes.count - old.count)).first(where: { bytes[$0..<($0 + old.count)].elementsEqual(old) }
+            )
         else { preconditionFailure("vector edit does not apply: \(String(decoding: old, as: UTF8.self))") }
         return Array(bytes[..<start]) + new + Array(bytes[(start + old.count)...])
     }

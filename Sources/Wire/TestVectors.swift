@@ -171,7 +171,8 @@ package enum TestVectors {
         .object([
             JSONMember("method", .string("easypaisa")),
             JSONMember("transaction_id", .string(" 0123 abcd 9xyz ")),
-            JSONMember("txn_hash", .string(DerivedHashes.txnHash(method: "easypaisa", transactionID: " 0123 abcd 9xyz "))),
+            JSONMember(
+                "txn_hash", .string(DerivedHashes.txnHash(method: "easypaisa", transactionID: " 0123 abcd 9xyz "))),
         ])
     }
 }

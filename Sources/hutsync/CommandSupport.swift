@@ -1,7 +1,6 @@
 import ArgumentParser
-import Wire
-
 import Foundation
+import Wire
 
 /// Options every command accepts.
 struct GlobalOptions: ParsableArguments {

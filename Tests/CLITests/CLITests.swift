@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import Wire
 
 /// Runs the real `hutsync` binary (built by `make test` before the tests run).
@@ -18,7 +18,8 @@ struct CLI {
 
     static func run(_ arguments: [String], input: String? = nil) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build hutsync first (make test does)"])
+            throw CocoaError(
+                .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build hutsync first (make test does)"])
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

@@ -1,7 +1,7 @@
 import GRDB
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// Seeded random logs applied to independent stores give the same outcome and digest after every entry, whatever
 /// the batching, a close and reopen, or SQLite's order of unordered rows.

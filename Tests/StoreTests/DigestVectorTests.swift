@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// The digest and entry-hash vector of docs/protocol.md: a small fixed log, and the outcome, digest and hash after
 /// each entry. `HUTSYNC_WRITE_VECTORS=1 swift test --filter DigestVectorTests` rewrites the file after a deliberate
@@ -19,12 +19,32 @@ import TestSupport
         let property = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
         return [
             log.genesis(),
-            log.entry([Catalogue.owner(ownerID, name: "احمد علی"), Catalogue.grant(owner, role: "owner", owner: ownerID)], by: log.admin),
-            log.entry([Catalogue.property(property, owner: ownerID), Catalogue.prices(property, amount: 28000)], by: owner),
-            log.entry([Catalogue.book("3a1f5c7e-9b2d-4f6a-8c0e-2b4d6f8a0c1e", property: property, date: "2026-12-05", shift: .fullNight)], by: owner),
-            log.entry([Catalogue.book("5b2e6d8f-0c3e-4a7b-9d1f-3c5e7a9b1d2f", property: property, date: "2026-12-06", shift: .day)], by: log.admin),
-            log.entry([Catalogue.block("c4e6a8b0-d2f4-4a6c-9e0b-3d5f7a9c1e2b", property: property, date: "2026-12-05", shift: .night)], by: owner),
-            log.entry([.bookingCancel(BookingCancel(bookingID: "3a1f5c7e-9b2d-4f6a-8c0e-2b4d6f8a0c1e", reason: "customer called"))], by: owner),
+            log.entry(
+                [Catalogue.owner(ownerID, name: "احمد علی"), Catalogue.grant(owner, role: "owner", owner: ownerID)],
+                by: log.admin),
+            log.entry(
+                [Catalogue.property(property, owner: ownerID), Catalogue.prices(property, amount: 28000)], by: owner),
+            log.entry(
+                [
+                    Catalogue.book(
+                        "3a1f5c7e-9b2d-4f6a-8c0e-2b4d6f8a0c1e", property: property, date: "2026-12-05",
+                        shift: .fullNight)
+                ], by: owner),
+            log.entry(
+                [
+                    Catalogue.book(
+                        "5b2e6d8f-0c3e-4a7b-9d1f-3c5e7a9b1d2f", property: property, date: "2026-12-06", shift: .day)
+                ], by: log.admin),
+            log.entry(
+                [
+                    Catalogue.block(
+                        "c4e6a8b0-d2f4-4a6c-9e0b-3d5f7a9c1e2b", property: property, date: "2026-12-05", shift: .night)
+                ], by: owner),
+            log.entry(
+                [
+                    .bookingCancel(
+                        BookingCancel(bookingID: "3a1f5c7e-9b2d-4f6a-8c0e-2b4d6f8a0c1e", reason: "customer called"))
+                ], by: owner),
         ]
     }
 
@@ -68,7 +88,9 @@ import TestSupport
         let document = try String(contentsOf: Self.root.appendingPathComponent("docs/protocol.md"), encoding: .utf8)
         let json = try JSONSerialization.jsonObject(with: Data(committed.utf8)) as! [String: Any]
         for entry in json["entries"] as! [[String: Any]] {
-            #expect(document.contains(entry["digest"] as! String), "protocol.md lacks the digest after seq \(entry["seq"]!)")
+            #expect(
+                document.contains(entry["digest"] as! String), "protocol.md lacks the digest after seq \(entry["seq"]!)"
+            )
             #expect(document.contains(entry["hash"] as! String), "protocol.md lacks the hash of seq \(entry["seq"]!)")
         }
         #expect(document.contains((json["row_example"] as! [String: Any])["encoding_hex"] as! String))

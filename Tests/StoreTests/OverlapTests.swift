@@ -1,7 +1,7 @@
-import Store
-import Testing
-import TestSupport
 import GRDB
+import Store
+import TestSupport
+import Testing
 
 /// The unit rule, exhaustively, against an independent model: each shift as a window of local time.
 @Suite struct OverlapTests {
@@ -29,14 +29,21 @@ import GRDB
                     try harness.addProperty(property)
                     let winner = TestID.uuid(number, kind: 0x1)
                     let loser = TestID.uuid(number, kind: 0x2)
-                    let expectConflict = Self.window(first, dayOffset: 0).overlaps(Self.window(second, dayOffset: offset))
+                    let expectConflict = Self.window(first, dayOffset: 0).overlaps(
+                        Self.window(second, dayOffset: offset))
 
-                    #expect(try harness.apply([Catalogue.book(winner, property: property, date: "2026-12-05", shift: first)], by: harness.ownerA) == .applied)
+                    #expect(
+                        try harness.apply(
+                            [Catalogue.book(winner, property: property, date: "2026-12-05", shift: first)],
+                            by: harness.ownerA) == .applied)
                     let winnerCode: String = try #require(try harness.booking(winner))["code"]
                     let state = try harness.shiftState(property, date, second)
-                    #expect(state == (expectConflict ? .held(codes: [winnerCode]) : .free(price: 20000)), "\(first) then \(second) on \(date)")
+                    #expect(
+                        state == (expectConflict ? .held(codes: [winnerCode]) : .free(price: 20000)),
+                        "\(first) then \(second) on \(date)")
 
-                    let outcome = try harness.apply([Catalogue.book(loser, property: property, date: date, shift: second)], by: harness.ownerA)
+                    let outcome = try harness.apply(
+                        [Catalogue.book(loser, property: property, date: date, shift: second)], by: harness.ownerA)
                     let row = try #require(try harness.booking(loser))
                     #expect(outcome == (expectConflict ? .conflicted : .applied), "\(first) then \(second) on \(date)")
                     #expect(row["status"] == (expectConflict ? "Conflicted" : "Pending"))
@@ -52,26 +59,36 @@ import GRDB
         let property = TestID.uuid(1, kind: 0xB)
         try harness.addProperty(property)
         let block = TestID.uuid(1, kind: 0xC)
-        #expect(try harness.apply([Catalogue.block(block, property: property, date: "2026-12-05", shift: .night)], by: harness.ownerA) == .applied)
+        #expect(
+            try harness.apply(
+                [Catalogue.block(block, property: property, date: "2026-12-05", shift: .night)], by: harness.ownerA)
+                == .applied)
         #expect(try harness.shiftState(property, "2026-12-05", .night) == .blocked)
         #expect(try harness.shiftState(property, "2026-12-05", .day) == .free(price: 20000))
         #expect(try harness.shiftState(property, "2026-12-04", .fullNight) == .free(price: 20000))
 
         // A booking over a block is Conflicted with the block as winner.
         let booking = TestID.uuid(1, kind: 0x1)
-        #expect(try harness.apply([Catalogue.book(booking, property: property, date: "2026-12-05", shift: .fullDay)], by: harness.ownerA) == .conflicted)
+        #expect(
+            try harness.apply(
+                [Catalogue.book(booking, property: property, date: "2026-12-05", shift: .fullDay)], by: harness.ownerA)
+                == .conflicted)
         #expect(try harness.booking(booking)?["conflict_with"] == "[\"block:\(block)\"]")
 
         // A block over a block, or over a booking, is refused slot.taken naming the holders; it displaces nothing.
         let second = TestID.uuid(2, kind: 0xC)
         #expect(
-            try harness.apply([Catalogue.block(second, property: property, date: "2026-12-05", shift: .fullDay)], by: harness.ownerA)
+            try harness.apply(
+                [Catalogue.block(second, property: property, date: "2026-12-05", shift: .fullDay)], by: harness.ownerA)
                 == .rejected(Rejection(op: 0, reason: .slotTaken, holders: ["block:\(block)"])))
         let held = TestID.uuid(2, kind: 0x1)
-        try harness.apply([Catalogue.book(held, property: property, date: "2026-12-06", shift: .day)], by: harness.ownerA)
+        try harness.apply(
+            [Catalogue.book(held, property: property, date: "2026-12-06", shift: .day)], by: harness.ownerA)
         let heldCode: String = try #require(try harness.booking(held))["code"]
         #expect(
-            try harness.apply([Catalogue.block(second, property: property, date: "2026-12-05", shift: .fullNight)], by: harness.ownerA)
+            try harness.apply(
+                [Catalogue.block(second, property: property, date: "2026-12-05", shift: .fullNight)], by: harness.ownerA
+            )
                 == .rejected(Rejection(op: 0, reason: .slotTaken, holders: ["block:\(block)", heldCode])))
         #expect(try harness.booking(held)?["status"] == "Pending")
     }
@@ -82,11 +99,16 @@ import GRDB
         try harness.addProperty(property)
         let night = TestID.uuid(1, kind: 0x1)
         let nextDay = TestID.uuid(2, kind: 0x1)
-        try harness.apply([Catalogue.book(nextDay, property: property, date: "2026-12-06", shift: .day)], by: harness.ownerA)
-        try harness.apply([Catalogue.book(night, property: property, date: "2026-12-05", shift: .night)], by: harness.ownerA)
+        try harness.apply(
+            [Catalogue.book(nextDay, property: property, date: "2026-12-06", shift: .day)], by: harness.ownerA)
+        try harness.apply(
+            [Catalogue.book(night, property: property, date: "2026-12-05", shift: .night)], by: harness.ownerA)
         let codes = try [night, nextDay].map { (id: String) -> String in try #require(try harness.booking(id))["code"] }
         let loser = TestID.uuid(3, kind: 0x1)
-        #expect(try harness.apply([Catalogue.book(loser, property: property, date: "2026-12-05", shift: .fullNight)], by: harness.ownerA) == .conflicted)
+        #expect(
+            try harness.apply(
+                [Catalogue.book(loser, property: property, date: "2026-12-05", shift: .fullNight)], by: harness.ownerA)
+                == .conflicted)
         // Full Night lists D/night first, then (D+1)/day — not log order.
         #expect(try harness.booking(loser)?["conflict_with"] == "[\"\(codes[0])\",\"\(codes[1])\"]")
         #expect(try harness.shiftState(property, "2026-12-05", .fullNight) == .held(codes: codes))
@@ -97,12 +119,14 @@ import GRDB
         let property = TestID.uuid(1, kind: 0xB)
         try harness.addProperty(property, priced: false)
         let block = TestID.uuid(1, kind: 0xC)
-        try harness.apply([Catalogue.block(block, property: property, date: "2026-12-05", shift: .day)], by: harness.ownerA)
+        try harness.apply(
+            [Catalogue.block(block, property: property, date: "2026-12-05", shift: .day)], by: harness.ownerA)
         // No price anywhere: the blocked unit wins over no_price; the untouched shift is no_price.
         #expect(try harness.shiftState(property, "2026-12-05", .fullDay) == .blocked)
         #expect(try harness.shiftState(property, "2026-12-05", .night) == .noPrice)
         let booking = TestID.uuid(1, kind: 0x1)
-        try harness.apply([Catalogue.book(booking, property: property, date: "2026-12-05", shift: .night)], by: harness.ownerA)
+        try harness.apply(
+            [Catalogue.book(booking, property: property, date: "2026-12-05", shift: .night)], by: harness.ownerA)
         let code: String = try #require(try harness.booking(booking))["code"]
         // Held beats blocked.
         #expect(try harness.shiftState(property, "2026-12-05", .fullDay) == .held(codes: [code]))
@@ -112,15 +136,17 @@ import GRDB
         var harness = try StoreHarness()
         let property = TestID.uuid(1, kind: 0xB)
         try harness.addProperty(property)
-        try harness.apply([Catalogue.book(TestID.uuid(1, kind: 1), property: property, date: "2026-12-05", shift: .day)], by: harness.ownerA)
+        try harness.apply(
+            [Catalogue.book(TestID.uuid(1, kind: 1), property: property, date: "2026-12-05", shift: .day)],
+            by: harness.ownerA)
         #expect(throws: DatabaseError.self) {
             try harness.store.writer.write { db in
                 try db.execute(
-                    sql: "INSERT INTO occupancy VALUES (?, '2026-12-05', 0, 'block', 'intruder')", arguments: [property])
+                    sql: "INSERT INTO occupancy VALUES (?, '2026-12-05', 0, 'block', 'intruder')", arguments: [property]
+                )
             }
         }
         let count = try harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM occupancy") }
         #expect(count == 1)
     }
 }
-

@@ -1,6 +1,6 @@
+import GRDB
 import Store
 import TestSupport
-import GRDB
 
 /// A real store in a temporary folder with a genesis, an admin, and owners with properties.
 struct StoreHarness {
@@ -35,16 +35,17 @@ struct StoreHarness {
     mutating func addProperty(_ id: String, ownerB: Bool = false, priced: Bool = true) throws {
         let owner = ownerB ? Self.ownerBID : Self.ownerAID
         let outcome = try apply(
-            [Catalogue.property(id, owner: owner)] + (priced ? [Catalogue.prices(id, amount: 20000)] : []), by: log.admin)
+            [Catalogue.property(id, owner: owner)] + (priced ? [Catalogue.prices(id, amount: 20000)] : []),
+            by: log.admin)
         precondition(outcome == .applied, "\(outcome)")
     }
 
     func booking(_ id: String) throws -> Row? {
-        try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM bookings WHERE id = ?", arguments: [id]) }
+        try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM bookings WHERE id = ?", arguments: [id])
+        }
     }
 
     func shiftState(_ property: String, _ date: String, _ shift: Shift) throws -> SlotState? {
         try store.availability(propertyID: property, from: CalendarDate(date)!, days: 1).first?.shifts[shift]
     }
 }
-

@@ -1,6 +1,6 @@
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import Wire
 
 @Suite struct BookingCodeTests {
@@ -14,7 +14,9 @@ import TestSupport
         #expect(BookingCode.candidate(1, for: id) == "HB-" + characters.dropFirst(8).prefix(8))
         #expect(BookingCode.candidate(5, for: id) == "HB-" + characters.dropFirst(40).prefix(8))
         let rehash = Sodium.blake2b256(Array("hutsync/booking-code".utf8) + UUIDText.bytes(id)! + [1])
-        #expect(BookingCode.candidate(6, for: id) == "HB-" + String(decoding: BookingCode.crockford(rehash).prefix(8), as: UTF8.self))
+        #expect(
+            BookingCode.candidate(6, for: id) == "HB-"
+                + String(decoding: BookingCode.crockford(rehash).prefix(8), as: UTF8.self))
         let all = (0..<20).compactMap { BookingCode.candidate($0, for: id) }
         #expect(Set(all).count == 20)
         #expect(BookingCode.candidate(0, for: id, prefix: "XY")?.hasPrefix("XY-") == true)
@@ -35,7 +37,9 @@ import TestSupport
         #expect(BookingCode.assign(for: "not-a-uuid") { _ in false } == nil)
     }
 
-    @Test(arguments: ["hb-15gtv1th", "HB-15GTV1TH", "hb 15gt v1th", "15GTV1TH", "HB15GTVITH", "hb-i5gtvlth", "HB-15GTV1TH "])
+    @Test(arguments: [
+        "hb-15gtv1th", "HB-15GTV1TH", "hb 15gt v1th", "15GTV1TH", "HB15GTVITH", "hb-i5gtvlth", "HB-15GTV1TH ",
+    ])
     func parsesWhatPeopleType(text: String) throws {
         #expect(try BookingCode.parse(text) == "HB-15GTV1TH")
     }

@@ -1,6 +1,6 @@
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import Wire
 
 private func decode(_ text: String) throws(WireError) -> JSONValue { try CanonicalJSON.decode(Array(text.utf8)) }

@@ -1,6 +1,6 @@
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import Wire
 
 @Suite struct ChangeSetTests {
@@ -26,8 +26,10 @@ import TestSupport
     }
 
     @Test func optionalFieldsAreOmittedNotNull() throws {
-        let bytes = try Fixtures.changeSet([.slotBlock(SlotBlock(blockID: "b", propertyID: "p", date: "d", shift: "Day"))])
-            .canonicalBytes()
+        let bytes = try Fixtures.changeSet([
+            .slotBlock(SlotBlock(blockID: "b", propertyID: "p", date: "d", shift: "Day"))
+        ])
+        .canonicalBytes()
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(!text.contains("reason"))
         #expect(!text.contains("null"))
@@ -41,7 +43,9 @@ import TestSupport
         #expect(wireErrorCode(decode(Fixtures.edit(bytes, #""booking_id":"b","#, ""))) == .missingField)
         #expect(wireErrorCode(decode(Fixtures.edit(bytes, #""booking_id":"b""#, #""booking_id":7"#))) == .wrongType)
         #expect(wireErrorCode(decode(Fixtures.edit(bytes, #""counter":1"#, #""counter":"1""#))) == .wrongType)
-        #expect(wireErrorCode(decode(Fixtures.edit(bytes, #""op":"booking.expire""#, #""op":"booking.expire","x":1"#))) == .unknownField)
+        #expect(
+            wireErrorCode(decode(Fixtures.edit(bytes, #""op":"booking.expire""#, #""op":"booking.expire","x":1"#)))
+                == .unknownField)
         #expect(wireErrorCode(decode(Fixtures.edit(bytes, #""time""#, #""t":1,"time""#))) == .unknownField)
         #expect(wireErrorCode(decode(Fixtures.edit(bytes, #""v":1"#, #""v":2"#))) == .unsupportedVersion)
         #expect(wireErrorCode(decode(Fixtures.edit(bytes, #""v":1"#, #""v":"1""#))) == .wrongType)

@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import Wire
 
 @Suite struct KeyFileTests {
@@ -33,7 +33,9 @@ import TestSupport
 
     @Test func refusesFilesThatAreNotKeys() throws {
         let directory = try temporaryDirectory()
-        for (name, contents) in [("short", "abcd\n"), ("upper", String(repeating: "AB", count: 32)), ("words", "hello")] {
+        for (name, contents) in [
+            ("short", "abcd\n"), ("upper", String(repeating: "AB", count: 32)), ("words", "hello"),
+        ] {
             try contents.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
             #expect(wireErrorCode { _ = try KeyFile.read(path: directory + "/" + name) } == .badKeyFile)
         }
@@ -43,12 +45,17 @@ import TestSupport
     @Test func theSeedDeterminesTheKey() throws {
         let key = try SigningKey(seed: TestVectors.relaySeed)
         #expect(key.publicKey.hex == "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c")
-        #expect(wireErrorCode { _ = try PublicKey(hex: "8A88E3DD7409F195FD52DB2D3CBA5D72CA6709BF1D94121BF3748801B40F6F5C") } == .badPublicKey)
+        #expect(
+            wireErrorCode { _ = try PublicKey(hex: "8A88E3DD7409F195FD52DB2D3CBA5D72CA6709BF1D94121BF3748801B40F6F5C") }
+                == .badPublicKey)
     }
 }
 
 @Suite struct TimeTests {
-    @Test(arguments: ["1970-01-01T00:00:00Z", "2026-11-25T09:30:00Z", "2024-02-29T23:59:59Z", "1969-12-31T23:59:59Z", "9999-12-31T23:59:59Z"])
+    @Test(arguments: [
+        "1970-01-01T00:00:00Z", "2026-11-25T09:30:00Z", "2024-02-29T23:59:59Z", "1969-12-31T23:59:59Z",
+        "9999-12-31T23:59:59Z",
+    ])
     func utcTimesRoundTrip(text: String) throws {
         let time = try #require(UTCTime(text))
         #expect(time.description == text)

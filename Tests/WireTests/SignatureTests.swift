@@ -1,11 +1,12 @@
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import Wire
 
 @Suite struct SignatureTests {
     static let signed = try! SignedChangeSet(
-        signing: Fixtures.changeSet(Fixtures.everyOperation.filter { $0.name.hasPrefix("booking.") }), with: Fixtures.owner)
+        signing: Fixtures.changeSet(Fixtures.everyOperation.filter { $0.name.hasPrefix("booking.") }),
+        with: Fixtures.owner)
 
     @Test func aFlippedBitAnywhereInTheBytesIsRefusedOrFailsVerification() {
         let original = Self.signed
@@ -47,13 +48,17 @@ import TestSupport
         // A signature over the bare bytes (no prefix) is not a change-set signature.
         let bare = Fixtures.owner.sign(Self.signed.bytes)
         #expect(!(try SignedChangeSet(bytes: Self.signed.bytes, signature: bare)).verify())
-        #expect(Fixtures.owner.publicKey.verify(Self.signed.signature, of: SignedChangeSet.signaturePrefix + Self.signed.bytes))
+        #expect(
+            Fixtures.owner.publicKey.verify(
+                Self.signed.signature, of: SignedChangeSet.signaturePrefix + Self.signed.bytes))
     }
 
     @Test func anotherKeysSignatureFails() throws {
         let forged = Fixtures.admin.sign(SignedChangeSet.signaturePrefix + Self.signed.bytes)
         #expect(!(try SignedChangeSet(bytes: Self.signed.bytes, signature: forged)).verify())
-        #expect(wireErrorCode { _ = try SignedChangeSet(bytes: Self.signed.bytes, signature: forged).verified() } == .badSignature)
+        #expect(
+            wireErrorCode { _ = try SignedChangeSet(bytes: Self.signed.bytes, signature: forged).verified() }
+                == .badSignature)
     }
 
     @Test func transportFormRoundTripsAndIsStrict() throws {
@@ -68,7 +73,8 @@ import TestSupport
         members.append(JSONMember("extra", .int(1)))
         #expect(wireErrorCode { _ = try SignedChangeSet(transport: .object(members)) } == .wrongType)
         let badBase64 = JSONValue.object([
-            JSONMember("change_set", .string(body + "=")), JSONMember("signature", .string(Hex.encode(Self.signed.signature))),
+            JSONMember("change_set", .string(body + "=")),
+            JSONMember("signature", .string(Hex.encode(Self.signed.signature))),
         ])
         #expect(wireErrorCode { _ = try SignedChangeSet(transport: badBase64) } == .badBase64)
         let upperHex = JSONValue.object([
@@ -90,7 +96,8 @@ import TestSupport
 @Suite struct SealingTests {
     @Test func recipientsOpenTheirCopyAndOthersHaveNone() throws {
         let plaintext = Array(#"{"cnic":"4210112345671","name":"Bilal","phone":"923331234567"}"#.utf8)
-        let copies = try Sealing.seal(plaintext, to: [Fixtures.owner.publicKey, Fixtures.admin.publicKey, Fixtures.owner.publicKey])
+        let copies = try Sealing.seal(
+            plaintext, to: [Fixtures.owner.publicKey, Fixtures.admin.publicKey, Fixtures.owner.publicKey])
         #expect(copies.count == 2)
         #expect(copies.map(\.key) == [Fixtures.owner.publicKey, Fixtures.admin.publicKey].sorted().map(\.hex))
         #expect(try Sealing.open(copies, with: Fixtures.owner) == plaintext)

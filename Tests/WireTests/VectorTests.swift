@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import Wire
 
 /// The published vectors: `docs/vectors/v1.json` is the golden file; the code must reproduce it, every vector must
@@ -9,9 +9,11 @@ import TestSupport
 @Suite struct VectorTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let fixtureText = try! String(contentsOf: root.appendingPathComponent("docs/vectors/v1.json"), encoding: .utf8)
+    static let fixtureText = try! String(
+        contentsOf: root.appendingPathComponent("docs/vectors/v1.json"), encoding: .utf8)
     // Read-only after initialisation; `[String: Any]` is not Sendable only because `Any` is not.
-    nonisolated(unsafe) static let fixture = try! JSONSerialization.jsonObject(with: Data(fixtureText.utf8)) as! [String: Any]
+    nonisolated(unsafe) static let fixture =
+        try! JSONSerialization.jsonObject(with: Data(fixtureText.utf8)) as! [String: Any]
 
     private func strings(_ key: String, in object: Any?) -> String { (object as? [String: Any])?[key] as? String ?? "" }
 
@@ -64,8 +66,10 @@ import TestSupport
         #expect(
             DerivedHashes.txnHash(method: strings("method", in: txn), transactionID: strings("transaction_id", in: txn))
                 == strings("txn_hash", in: txn))
-        #expect(DerivedHashes.txnHash(method: "easypaisa", transactionID: "0123ABCD9XYZ") == strings("txn_hash", in: txn))
-        #expect(DerivedHashes.txnHash(method: "jazzcash", transactionID: "0123ABCD9XYZ") != strings("txn_hash", in: txn))
+        #expect(
+            DerivedHashes.txnHash(method: "easypaisa", transactionID: "0123ABCD9XYZ") == strings("txn_hash", in: txn))
+        #expect(
+            DerivedHashes.txnHash(method: "jazzcash", transactionID: "0123ABCD9XYZ") != strings("txn_hash", in: txn))
     }
 
     @Test func theProtocolDocumentQuotesEveryVector() throws {
@@ -73,7 +77,9 @@ import TestSupport
         let vectors = try #require(Self.fixture["change_sets"] as? [[String: Any]])
         for vector in vectors {
             for key in ["canonical_hex", "id", "signature"] {
-                #expect(document.contains(strings(key, in: vector)), "protocol.md lacks \(strings("name", in: vector)).\(key)")
+                #expect(
+                    document.contains(strings(key, in: vector)),
+                    "protocol.md lacks \(strings("name", in: vector)).\(key)")
             }
         }
         for refusal in try #require(Self.fixture["refusals"] as? [[String: Any]]) {

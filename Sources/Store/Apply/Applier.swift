@@ -52,8 +52,9 @@ enum Applier {
         guard changeSet.baseSeq < entry.seq else {
             throw StoreError(.integrity, "entry \(entry.seq): base_seq \(changeSet.baseSeq) is not before it")
         }
-        let last = try Int.fetchOne(
-            db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [changeSet.author]) ?? 0
+        let last =
+            try Int.fetchOne(
+                db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [changeSet.author]) ?? 0
         guard changeSet.counter == last + 1 else {
             throw StoreError(.integrity, "entry \(entry.seq): counter \(changeSet.counter) does not follow \(last)")
         }

@@ -14,9 +14,13 @@ extension ApplyContext {
 
         let prefix = try String.fetchOne(db, sql: "SELECT code_prefix FROM network_params") ?? "HB"
         let db = db
-        guard let code = try BookingCode.assign(for: body.bookingID, prefix: prefix, isTaken: { code in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM bookings WHERE code = ?", arguments: [code]) != nil
-        }) else { throw Validate.invalid("booking_id") }
+        guard
+            let code = try BookingCode.assign(
+                for: body.bookingID, prefix: prefix,
+                isTaken: { code in
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM bookings WHERE code = ?", arguments: [code]) != nil
+                })
+        else { throw Validate.invalid("booking_id") }
 
         let units = shift.units(on: date)
         let holders = try holders(of: units, propertyID: body.propertyID)
@@ -83,8 +87,10 @@ extension ApplyContext {
         try Validate.uuid(body.bookingID, "booking_id")
         try Validate.text(body.reason, "reason")
         if let reference = body.customerRef { try Validate.hex32(reference, "customer_ref") }
-        guard let booking = try Row.fetchOne(
-            db, sql: "SELECT property_id, status, customer_ref FROM bookings WHERE id = ?", arguments: [body.bookingID])
+        guard
+            let booking = try Row.fetchOne(
+                db, sql: "SELECT property_id, status, customer_ref FROM bookings WHERE id = ?",
+                arguments: [body.bookingID])
         else { throw Rejection(reason: .bookingUnknown) }
         let status: String = booking["status"]
         switch author.role {

@@ -45,7 +45,9 @@ extension ApplyContext {
         guard !body.prices.isEmpty else { throw Validate.invalid("prices") }
         var cells: [(Int, Shift, Int)] = []
         for (index, price) in body.prices.enumerated() {
-            guard let weekday = Weekday(rawValue: price.weekday) else { throw Validate.invalid("prices[\(index)].weekday") }
+            guard let weekday = Weekday(rawValue: price.weekday) else {
+                throw Validate.invalid("prices[\(index)].weekday")
+            }
             let shift = try Validate.shift(price.shift, "prices[\(index)].shift")
             try Validate.range(price.amount, 0...WireLimits.maxInteger, "prices[\(index)].amount")
             cells.append((weekday.isoNumber, shift, price.amount))
@@ -102,9 +104,11 @@ extension ApplyContext {
             try db.execute(sql: "DELETE FROM \(table) WHERE \(filter)", arguments: keys)
             for (position, value) in values.enumerated() {
                 if let kind {
-                    try db.execute(sql: "INSERT INTO \(table) VALUES (?, ?, ?, ?)", arguments: [propertyID, kind, position, value])
+                    try db.execute(
+                        sql: "INSERT INTO \(table) VALUES (?, ?, ?, ?)", arguments: [propertyID, kind, position, value])
                 } else {
-                    try db.execute(sql: "INSERT INTO \(table) VALUES (?, ?, ?)", arguments: [propertyID, position, value])
+                    try db.execute(
+                        sql: "INSERT INTO \(table) VALUES (?, ?, ?)", arguments: [propertyID, position, value])
                 }
             }
         }
@@ -139,8 +143,10 @@ extension ApplyContext {
 
     mutating func slotUnblock(_ body: SlotUnblock) throws {
         try Validate.uuid(body.blockID, "block_id")
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT property_id FROM blocks WHERE id = ? AND removed_seq IS NULL", arguments: [body.blockID])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT property_id FROM blocks WHERE id = ? AND removed_seq IS NULL",
+                arguments: [body.blockID])
         else { throw Rejection(reason: .blockUnknown) }
         try requireOwnership(of: try property(row["property_id"]).ownerID)
         try write(

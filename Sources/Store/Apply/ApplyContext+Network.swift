@@ -13,7 +13,8 @@ extension ApplyContext {
             relayGrant.publicKey == changeSet.author, case .keyGrant(let adminGrant) = ops[2],
             adminGrant.role == "admin"
         else { throw StoreError(.integrity, "the genesis does not have the shape replication.md fixes") }
-        if ops.count == 4, case .platformPayee = ops[3] {} else if ops.count == 4 {
+        if ops.count == 4, case .platformPayee = ops[3] {
+        } else if ops.count == 4 {
             throw StoreError(.integrity, "the genesis's fourth operation must be platform.payee")
         }
         author = Author(publicKey: changeSet.author, role: .admin, ownerID: nil)
@@ -79,8 +80,9 @@ extension ApplyContext {
 
     mutating func keyRevoke(_ body: KeyRevoke) throws {
         try Validate.hex32(body.publicKey, "public_key")
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT revoked_seq FROM keys WHERE public_key = ?", arguments: [body.publicKey])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT revoked_seq FROM keys WHERE public_key = ?", arguments: [body.publicKey])
         else { throw Rejection(reason: .keyUnknown) }
         guard row["revoked_seq"] as Int? == nil else { throw Rejection(reason: .keyRevoked) }
         try write(

@@ -75,7 +75,9 @@ struct ApplyContext {
     // MARK: Shared helpers
 
     /// Runs a write to `table`, keeping the digest: `filter` selects every row the write touches.
-    mutating func write(_ table: String, where filter: String, _ keys: StatementArguments, sql: String, _ arguments: StatementArguments) throws {
+    mutating func write(
+        _ table: String, where filter: String, _ keys: StatementArguments, sql: String, _ arguments: StatementArguments
+    ) throws {
         let db = db
         try digest.tracking(db, table: table, filter: filter, arguments: keys) {
             try db.execute(sql: sql, arguments: arguments)
@@ -84,10 +86,12 @@ struct ApplyContext {
 
     /// The property, or `property.unknown`.
     func property(_ id: String) throws -> PropertyFacts {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT owner_id, archived, hold_minutes FROM properties WHERE id = ?", arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT owner_id, archived, hold_minutes FROM properties WHERE id = ?", arguments: [id])
         else { throw Rejection(reason: .propertyUnknown) }
-        return PropertyFacts(id: id, ownerID: row["owner_id"], archived: row["archived"] == 1, holdMinutes: row["hold_minutes"])
+        return PropertyFacts(
+            id: id, ownerID: row["owner_id"], archived: row["archived"] == 1, holdMinutes: row["hold_minutes"])
     }
 
     /// `auth.not_owner` when an owner key acts on another owner's property.
@@ -99,14 +103,15 @@ struct ApplyContext {
     func holders(of units: [SlotUnit], propertyID: String) throws -> [String] {
         var holders: [String] = []
         for unit in units {
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT o.holder_kind, o.holder_id, b.code FROM occupancy o
-                    LEFT JOIN bookings b ON o.holder_kind = 'booking' AND b.id = o.holder_id
-                    WHERE o.property_id = ? AND o.date = ? AND o.half = ?
-                    """,
-                arguments: [propertyID, unit.date.description, unit.half.rawValue])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT o.holder_kind, o.holder_id, b.code FROM occupancy o
+                        LEFT JOIN bookings b ON o.holder_kind = 'booking' AND b.id = o.holder_id
+                        WHERE o.property_id = ? AND o.date = ? AND o.half = ?
+                        """,
+                    arguments: [propertyID, unit.date.description, unit.half.rawValue])
             else { continue }
             let holder: String = row["holder_kind"] == "block" ? "block:" + (row["holder_id"] as String) : row["code"]
             if !holders.contains(holder) { holders.append(holder) }

@@ -43,22 +43,25 @@ extension ReplicaStore {
     /// The price, advance and payee for a date and shift, or nil when no price is set (or the property is unknown).
     package func quote(propertyID: String, date: CalendarDate, shift: Shift) throws -> Quote? {
         try writer.read { db in
-            guard let property = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT p.advance_percent, o.payment_method, o.payment_account, o.payment_title
-                    FROM properties p LEFT JOIN owners o ON o.id = p.owner_id WHERE p.id = ?
-                    """,
-                arguments: [propertyID])
+            guard
+                let property = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT p.advance_percent, o.payment_method, o.payment_account, o.payment_title
+                        FROM properties p LEFT JOIN owners o ON o.id = p.owner_id WHERE p.id = ?
+                        """,
+                    arguments: [propertyID])
             else { return nil }
             let prices = try Availability.Prices(db, propertyID: propertyID, from: date, to: date)
             guard let amount = prices.price(date, shift) else { return nil }
             let percent: Int = property["advance_percent"]
             var payee: PaymentAccount?
             if let method: String = property["payment_method"] {
-                payee = PaymentAccount(method: method, account: property["payment_account"], title: property["payment_title"])
+                payee = PaymentAccount(
+                    method: method, account: property["payment_account"], title: property["payment_title"])
             } else if let platform = try Row.fetchOne(db, sql: "SELECT method, account, title FROM platform_payee") {
-                payee = PaymentAccount(method: platform["method"], account: platform["account"], title: platform["title"])
+                payee = PaymentAccount(
+                    method: platform["method"], account: platform["account"], title: platform["title"])
             }
             return Quote(amount: amount, advance: (amount * percent + 99) / 100, payee: payee)
         }
@@ -110,8 +113,11 @@ enum Availability {
             arguments: [propertyID, from.description, to.description])
         var holders: [SlotUnit: Holder] = [:]
         while let row = try rows.next() {
-            guard let date = CalendarDate(row["date"] as String), let half = Half(rawValue: row["half"]) else { continue }
-            holders[SlotUnit(date: date, half: half)] = row["holder_kind"] == "block" ? .block : .booking(code: row["code"])
+            guard let date = CalendarDate(row["date"] as String), let half = Half(rawValue: row["half"]) else {
+                continue
+            }
+            holders[SlotUnit(date: date, half: half)] =
+                row["holder_kind"] == "block" ? .block : .booking(code: row["code"])
         }
         return holders
     }
@@ -123,7 +129,8 @@ enum Availability {
 
         init(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws {
             for row in try Row.fetchAll(
-                db, sql: "SELECT weekday, shift, amount FROM weekly_prices WHERE property_id = ?", arguments: [propertyID])
+                db, sql: "SELECT weekday, shift, amount FROM weekly_prices WHERE property_id = ?",
+                arguments: [propertyID])
             {
                 weekly[row["weekday"], default: [:]][row["shift"]] = row["amount"]
             }
