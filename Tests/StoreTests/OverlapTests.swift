@@ -18,36 +18,54 @@ import Testing
 
     static let dates = ["2026-12-04": -1, "2026-12-05": 0, "2026-12-06": 1]
 
-    @Test func everyPairOfShiftsOnNeighbouringDatesThroughCreateAndAvailability() throws {
+    enum Kind: CaseIterable { case booking, block }
+
+    /// Every pair of shifts on D−1, D, D+1, for every pair of holder kinds: the second is Conflicted (a booking) or
+    /// refused `slot.taken` (a block) exactly when the windows overlap, and availability agrees before it.
+    @Test(arguments: Kind.allCases, Kind.allCases)
+    func everyPairOfShiftsOnNeighbouringDates(firstKind: Kind, secondKind: Kind) throws {
         var harness = try StoreHarness()
         var number = 0
         for first in Shift.allCases {
             for second in Shift.allCases {
-                for (date, offset) in Self.dates {
+                for (date, offset) in Self.dates.sorted(by: { $0.value < $1.value }) {
                     number += 1
                     let property = TestID.uuid(number, kind: 0xB)
                     try harness.addProperty(property)
-                    let winner = TestID.uuid(number, kind: 0x1)
-                    let loser = TestID.uuid(number, kind: 0x2)
                     let expectConflict = Self.window(first, dayOffset: 0).overlaps(
                         Self.window(second, dayOffset: offset))
+                    let context = "\(firstKind) \(first) then \(secondKind) \(second) on \(date)"
 
+                    let firstID = TestID.uuid(number, kind: 0x1)
+                    let firstOp =
+                        firstKind == .booking
+                        ? Catalogue.book(firstID, property: property, date: "2026-12-05", shift: first)
+                        : Catalogue.block(firstID, property: property, date: "2026-12-05", shift: first)
+                    #expect(try harness.apply([firstOp], by: harness.ownerA) == .applied)
+                    let holder: String =
+                        firstKind == .booking ? try #require(try harness.booking(firstID))["code"] : "block:\(firstID)"
+                    let heldState: SlotState = firstKind == .booking ? .held(codes: [holder]) : .blocked
                     #expect(
-                        try harness.apply(
-                            [Catalogue.book(winner, property: property, date: "2026-12-05", shift: first)],
-                            by: harness.ownerA) == .applied)
-                    let winnerCode: String = try #require(try harness.booking(winner))["code"]
-                    let state = try harness.shiftState(property, date, second)
-                    #expect(
-                        state == (expectConflict ? .held(codes: [winnerCode]) : .free(price: 20000)),
-                        "\(first) then \(second) on \(date)")
+                        try harness.shiftState(property, date, second)
+                            == (expectConflict ? heldState : .free(price: 20000)), "\(context)")
 
-                    let outcome = try harness.apply(
-                        [Catalogue.book(loser, property: property, date: date, shift: second)], by: harness.ownerA)
-                    let row = try #require(try harness.booking(loser))
-                    #expect(outcome == (expectConflict ? .conflicted : .applied), "\(first) then \(second) on \(date)")
-                    #expect(row["status"] == (expectConflict ? "Conflicted" : "Pending"))
-                    #expect(row["conflict_with"] as String? == (expectConflict ? "[\"\(winnerCode)\"]" : nil))
+                    let secondID = TestID.uuid(number, kind: 0x2)
+                    if secondKind == .booking {
+                        let outcome = try harness.apply(
+                            [Catalogue.book(secondID, property: property, date: date, shift: second)],
+                            by: harness.ownerA)
+                        let row = try #require(try harness.booking(secondID))
+                        #expect(outcome == (expectConflict ? .conflicted : .applied), "\(context)")
+                        #expect(row["status"] == (expectConflict ? "Conflicted" : "Pending"), "\(context)")
+                        #expect(
+                            row["conflict_with"] as String? == (expectConflict ? "[\"\(holder)\"]" : nil), "\(context)")
+                    } else {
+                        let outcome = try harness.apply(
+                            [Catalogue.block(secondID, property: property, date: date, shift: second)],
+                            by: harness.ownerA)
+                        let refused = Outcome.rejected(Rejection(op: 0, reason: .slotTaken, holders: [holder]))
+                        #expect(outcome == (expectConflict ? refused : .applied), "\(context)")
+                    }
                 }
             }
         }
@@ -148,5 +166,24 @@ import Testing
         }
         let count = try harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM occupancy") }
         #expect(count == 1)
+    }
+}
+
+/// Availability and quotes answer by index lookups, never by scanning a table.
+@Suite struct QueryPlanTests {
+    @Test func availabilityQueriesUseIndexes() throws {
+        let harness = try StoreHarness()
+        let plans = try harness.store.writer.read { db in
+            try [Availability.occupancySQL, Availability.weeklySQL, Availability.overridesSQL].map { sql in
+                let placeholders = sql.filter { $0 == "?" }.count
+                let arguments = StatementArguments(Array(["p", "2026-12-01", "2026-12-08"].prefix(placeholders)))
+                return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
+                    .map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        for plan in plans {
+            #expect(!plan.contains("SCAN"), "\(plan)")
+            #expect(plan.contains("USING"), "\(plan)")
+        }
     }
 }

@@ -68,7 +68,17 @@ extension ReplicaStore {
     }
 }
 
-enum Availability {
+package enum Availability {
+    /// The units held in a date range, with the holding booking's code.
+    package static let occupancySQL = """
+        SELECT o.date, o.half, o.holder_kind, b.code FROM occupancy o
+        LEFT JOIN bookings b ON o.holder_kind = 'booking' AND b.id = o.holder_id
+        WHERE o.property_id = ? AND o.date BETWEEN ? AND ?
+        """
+    package static let weeklySQL = "SELECT weekday, shift, amount FROM weekly_prices WHERE property_id = ?"
+    package static let overridesSQL =
+        "SELECT date, shift, amount FROM price_overrides WHERE property_id = ? AND date BETWEEN ? AND ?"
+
     static func compute(_ db: Database, propertyID: String, from: CalendarDate, days: Int) throws -> [DayAvailability] {
         guard days > 0 else { return [] }
         let to = from.adding(days: days - 1)
@@ -105,11 +115,7 @@ enum Availability {
     {
         let rows = try Row.fetchCursor(
             db,
-            sql: """
-                SELECT o.date, o.half, o.holder_kind, b.code FROM occupancy o
-                LEFT JOIN bookings b ON o.holder_kind = 'booking' AND b.id = o.holder_id
-                WHERE o.property_id = ? AND o.date BETWEEN ? AND ?
-                """,
+            sql: occupancySQL,
             arguments: [propertyID, from.description, to.description])
         var holders: [SlotUnit: Holder] = [:]
         while let row = try rows.next() {
@@ -129,14 +135,14 @@ enum Availability {
 
         init(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws {
             for row in try Row.fetchAll(
-                db, sql: "SELECT weekday, shift, amount FROM weekly_prices WHERE property_id = ?",
+                db, sql: Availability.weeklySQL,
                 arguments: [propertyID])
             {
                 weekly[row["weekday"], default: [:]][row["shift"]] = row["amount"]
             }
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT date, shift, amount FROM price_overrides WHERE property_id = ? AND date BETWEEN ? AND ?",
+                sql: Availability.overridesSQL,
                 arguments: [propertyID, from.description, to.description])
             {
                 overrides[row["date"], default: [:]][row["shift"]] = row["amount"]
