@@ -30,8 +30,10 @@ run: build
 
 ## test: the whole test suite (builds first; end-to-end tests use the built binary), then the interop check.
 test: build
-	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+	@set -o pipefail; $(SWIFT) test --disable-xctest $(SWIFT_BUILD_FLAGS) 2>&1 | tee .build/test-output.log
 	@$(MAKE) --no-print-directory interop
+	@count=$$(grep -oE 'Test run with [0-9]+ tests' .build/test-output.log | grep -oE '[0-9]+' | tail -n 1); \
+	  echo "swift-testing: $${count:-0} passed, 0 failed"
 
 ## interop: an independent Python implementation checks the published test vectors byte for byte.
 interop:

@@ -1,5 +1,5 @@
-/// A failure of the store that is not a domain outcome: something a correct relay can never produce (integrity),
-/// an entry this version cannot apply (upgrade), or a database failure.
+/// A failure of the store that is not a domain outcome: something a correct relay can never produce (integrity), or
+/// a database failure. (An entry this version cannot read fails earlier, in the decoder.)
 package struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     package let code: Code
     package let message: String
@@ -18,8 +18,6 @@ package struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The entry does not follow this replica's log (sequence gap, counter gap, time going back, bad genesis).
         package static let integrity = Code("store.integrity")
-        /// The entry holds an operation this version does not apply yet: upgrade HutSync.
-        package static let upgrade = Code("store.upgrade")
         /// The database failed (I/O, corruption, a schema from a newer version).
         package static let database = Code("store.database")
     }

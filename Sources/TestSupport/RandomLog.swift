@@ -9,7 +9,9 @@ package enum RandomLog {
     static let reviewer = try! SigningKey(seed: [UInt8](repeating: 0x05, count: 32))
     static let spare = (0..<3).map { try! SigningKey(seed: [UInt8](repeating: 0x20 + UInt8($0), count: 32)) }
     static let properties = (0..<6).map { TestID.uuid($0 + 1, kind: 0xB) }
-    static let dates = (0..<6).map { CalendarDate("2026-12-01")!.adding(days: $0).description }
+    /// From the log's first day, so holds run out and shifts end while the log runs.
+    static let dates = (0..<4).map { CalendarDate("2026-11-25")!.adding(days: $0).description }
+    static let transactions = ["TX1", "TX2", "TX3"].map { DerivedHashes.txnHash(method: "jazzcash", transactionID: $0) }
 
     /// A genesis, the set-up, then `entries` random change sets.
     package static func make(entries: Int, random: inout SeededRandom) -> [SequencedEntry] {
@@ -28,16 +30,22 @@ package enum RandomLog {
         out.append(log.entry(setup, by: log.admin))
         var bookings: [String] = []
         var blocks: [String] = []
+        var proofs: [(proof: String, booking: String)] = []
         for number in 0..<entries {
             let count = [1, 1, 1, 2, 3].randomElement(using: &random)!
             var ops: [Operation] = []
             for part in 0..<count {
-                ops.append(operation(number * 4 + part, bookings: &bookings, blocks: &blocks, random: &random))
+                let id = number * 4 + part
+                if Int.random(in: 0..<3, using: &random) == 0 {
+                    ops.append(lifecycle(id, bookings: bookings, proofs: &proofs, random: &random))
+                } else {
+                    ops.append(operation(id, bookings: &bookings, blocks: &blocks, random: &random))
+                }
             }
             // Half the change sets by the admin (who may do everything), so bookings apply and conflict often.
             let authors = owners + [log.admin, log.admin, log.admin, log.admin, log.relay, reviewer, spare[0]]
             let author = authors[Int.random(in: 0..<authors.count, using: &random)]
-            out.append(log.entry(ops, by: author, advancing: Int.random(in: 0...600, using: &random)))
+            out.append(log.entry(ops, by: author, advancing: Int.random(in: 0...1500, using: &random)))
         }
         return out
     }
@@ -89,6 +97,37 @@ package enum RandomLog {
         default:
             // A malformed value: rejected, never applied.
             return Catalogue.block(TestID.uuid(number, kind: 0xC), property: property, date: "2026-02-30", shift: shift)
+        }
+    }
+
+    /// Payments, extractions, confirmations, rejections, expiries, completions and reinstatements of random bookings.
+    private static func lifecycle(
+        _ number: Int, bookings: [String], proofs: inout [(proof: String, booking: String)], random: inout SeededRandom
+    ) -> Operation {
+        // Mostly recent bookings, which are likelier to exist and to be in a state the operation applies to.
+        let booking = bookings.suffix(8).randomElement(using: &random) ?? TestID.uuid(0, kind: 1)
+        switch Int.random(in: 0..<8, using: &random) {
+        case 0, 1:
+            let proof = TestID.uuid(number, kind: 0xF)
+            proofs.append((proof, booking))
+            return .bookingPayment(
+                BookingPayment(
+                    proofID: proof, bookingID: booking, method: "jazzcash",
+                    amount: Bool.random(using: &random) ? Int.random(in: 0...6000, using: &random) : nil,
+                    txnHash: transactions.randomElement(using: &random), sealed: []))
+        case 2:
+            let (proof, booking) = proofs.randomElement(using: &random) ?? (TestID.uuid(0, kind: 0xF), booking)
+            return .paymentExtracted(
+                PaymentExtracted(
+                    proofID: proof, bookingID: booking, amount: Int.random(in: 0...6000, using: &random),
+                    txnHash: transactions.randomElement(using: &random), receiverAccount: "0301 1234567"))
+        case 3: return .bookingConfirm(BookingConfirm(bookingID: booking, acceptDuplicate: Bool.random(using: &random)))
+        case 4: return .bookingRejectPayment(BookingRejectPayment(bookingID: booking, reason: "not received"))
+        case 5: return .bookingExpire(BookingExpire(bookingID: booking))
+        case 6: return .bookingComplete(BookingComplete(bookingID: booking))
+        default:
+            return .bookingReinstate(
+                BookingReinstate(bookingID: booking, status: Bool.random(using: &random) ? "Pending" : "Confirmed"))
         }
     }
 }

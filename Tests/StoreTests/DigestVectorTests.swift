@@ -17,6 +17,10 @@ import Testing
         let owner = Fixtures.owner
         let ownerID = "0b7e8c52-3f4a-4d6b-8e9c-1a2b3c4d5e6f"
         let property = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+        let night = "7e4a1c9b-2d5f-4b8e-a0c3-6f9d2b5e8a1c"
+        let later = "8f5b2d0c-3e6a-4c9f-b1d4-7a0e3c6f9b2d"
+        let proof = "1c3e5a7b-9d0f-4b2d-8e4a-6c8e0a2c4e6a"
+        let txn = DerivedHashes.txnHash(method: "jazzcash", transactionID: "TX-20261125-0001")
         return [
             log.genesis(),
             log.entry(
@@ -45,6 +49,35 @@ import Testing
                     .bookingCancel(
                         BookingCancel(bookingID: "3a1f5c7e-9b2d-4f6a-8c0e-2b4d6f8a0c1e", reason: "customer called"))
                 ], by: owner),
+            // The lifecycle: a Night booking on 2026-11-25, its proof, what the extractor read, a rejection, the
+            // Conflicted Day booking reinstated, a confirmation, completion at the shift's end, and an expiry.
+            log.entry([Catalogue.book(night, property: property, date: "2026-11-25", shift: .night)], by: owner),
+            log.entry(
+                [
+                    .bookingPayment(
+                        BookingPayment(
+                            proofID: proof, bookingID: night, method: "jazzcash", amount: 5000, txnHash: txn,
+                            sealed: []))
+                ], by: owner),
+            log.entry(
+                [
+                    .paymentExtracted(
+                        PaymentExtracted(
+                            proofID: proof, bookingID: night, amount: 4000, receiverAccount: "0301-1234567",
+                            paidAt: "2026-11-25T04:50:00Z", extractor: "gemini-2.5-flash"))
+                ], by: log.admin),
+            log.entry(
+                [.bookingRejectPayment(BookingRejectPayment(bookingID: night, reason: "only 4000 arrived"))], by: owner),
+            log.entry(
+                [
+                    .bookingReinstate(
+                        BookingReinstate(bookingID: "5b2e6d8f-0c3e-4a7b-9d1f-3c5e7a9b1d2f", status: "Confirmed"))
+                ],
+                by: log.admin),
+            log.entry([.bookingConfirm(BookingConfirm(bookingID: night, actor: "owner"))], by: owner),
+            log.entry([.bookingComplete(BookingComplete(bookingID: night))], by: log.relay, advancing: 72_000),
+            log.entry([Catalogue.book(later, property: property, date: "2026-12-10", shift: .day)], by: owner),
+            log.entry([.bookingExpire(BookingExpire(bookingID: later))], by: log.relay, advancing: 1800),
         ]
     }
 

@@ -299,13 +299,6 @@ import Testing
         #expect(try store.position().appliedSeq == 1)
     }
 
-    @Test func operationsOfTheNextStepStopWithUpgrade() throws {
-        var harness = try StoreHarness()
-        let entry = harness.log.entry([.bookingExpire(BookingExpire(bookingID: TestID.uuid(1)))], by: harness.log.relay)
-        #expect(Self.code { try harness.store.apply([entry]) } == .upgrade)
-        #expect(try harness.store.position().appliedSeq == entry.seq - 1)
-    }
-
     static func code(_ body: () throws -> Void) -> StoreError.Code? {
         do {
             try body()

@@ -31,6 +31,24 @@ struct StoreHarness {
         try store.apply([log.entry(ops, by: key)])[0].outcome
     }
 
+    /// Applies one change set with the relay time exactly `seconds` (Unix), which must not be before the last entry.
+    @discardableResult
+    mutating func apply(_ ops: [Operation], by key: SigningKey, at seconds: Int) throws -> Outcome {
+        log.time = UTCTime(seconds: seconds - 1)
+        return try apply(ops, by: key)
+    }
+
+    /// Creates a booking on owner A's property by owner A and returns its code.
+    @discardableResult
+    mutating func book(_ id: String, property: String, date: String, shift: Shift, status: String = "Pending") throws
+        -> String
+    {
+        try apply([Catalogue.book(id, property: property, date: date, shift: shift, status: status)], by: ownerA)
+        return try booking(id)?["code"] ?? ""
+    }
+
+    func status(_ id: String) throws -> String? { try booking(id)?["status"] }
+
     /// A property of owner A (or B) with every shift priced at 20,000.
     mutating func addProperty(_ id: String, ownerB: Bool = false, priced: Bool = true) throws {
         let owner = ownerB ? Self.ownerBID : Self.ownerAID

@@ -40,7 +40,7 @@ enum Applier {
     }
 
     /// What a correct relay always gives: the next sequence, a relay time that does not go back, the author's next
-    /// counter, a base no newer than the previous entry, and an operation set this version applies.
+    /// counter, and a base no newer than the previous entry.
     private static func checkContinuity(_ entry: SequencedEntry, state: StateRow, db: Database) throws {
         let changeSet = entry.changeSet.changeSet
         guard entry.seq == state.appliedSeq + 1 else {
@@ -57,9 +57,6 @@ enum Applier {
                 db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [changeSet.author]) ?? 0
         guard changeSet.counter == last + 1 else {
             throw StoreError(.integrity, "entry \(entry.seq): counter \(changeSet.counter) does not follow \(last)")
-        }
-        if let unapplied = changeSet.ops.first(where: { !ApplyContext.appliedOperations.contains($0.name) }) {
-            throw StoreError(.upgrade, "entry \(entry.seq): \(unapplied.name) is not applied by this version")
         }
     }
 

@@ -113,7 +113,7 @@ extension ApplyContext {
         try release(holderID: body.bookingID)
     }
 
-    private func canonicalText(_ value: JSONValue) throws -> String {
+    func canonicalText(_ value: JSONValue) throws -> String {
         String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
     }
 }

@@ -4,13 +4,6 @@ import Wire
 /// The state of applying one entry: the database inside the entry's savepoint, the entry, its author and the
 /// running digest. Operations throw ``Rejection`` to refuse; the caller rolls the savepoint back.
 struct ApplyContext {
-    /// The operations this version applies. Others stop the replica with "upgrade HutSync" rather than guess.
-    static let appliedOperations: Set<String> = [
-        NetworkParams.name, PlatformPayee.name, KeyGrant.name, KeyRevoke.name, OwnerPut.name, PropertyPut.name,
-        PropertyPrices.name, PropertyPriceOverride.name, PropertyAmenities.name, PropertyMedia.name,
-        PropertyArchive.name, SlotBlock.name, SlotUnblock.name, BookingCreate.name, BookingCancel.name,
-    ]
-
     let db: Database
     let entry: SequencedEntry
     var digest: DigestSum
@@ -65,10 +58,13 @@ struct ApplyContext {
         case .slotUnblock(let body): try slotUnblock(body)
         case .bookingCreate(let body): try bookingCreate(body)
         case .bookingCancel(let body): try bookingCancel(body)
-        case .bookingPayment, .paymentExtracted, .bookingConfirm, .bookingRejectPayment, .bookingExpire,
-            .bookingComplete, .bookingReinstate:
-            // Refused before the savepoint by the continuity check; never reached.
-            throw StoreError(.upgrade, "\(operation.name) is not applied by this version")
+        case .bookingPayment(let body): try bookingPayment(body)
+        case .paymentExtracted(let body): try paymentExtracted(body)
+        case .bookingConfirm(let body): try bookingConfirm(body)
+        case .bookingRejectPayment(let body): try bookingRejectPayment(body)
+        case .bookingExpire(let body): try bookingExpire(body)
+        case .bookingComplete(let body): try bookingComplete(body)
+        case .bookingReinstate(let body): try bookingReinstate(body)
         }
     }
 

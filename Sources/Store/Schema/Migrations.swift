@@ -5,6 +5,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-replica", migrate: { db in try db.execute(sql: v1) })
+        migrator.registerMigration("v2-payments", migrate: { db in try db.execute(sql: v2) })
         return migrator
     }
 
@@ -175,9 +176,40 @@ enum Migrations {
         INSERT INTO replica_state VALUES (1, 0, zeroblob(32), zeroblob(32), 0);
         """
 
+    /// Payment proofs and the rest of the lifecycle. New booking columns are nullable, so rows written before keep
+    /// their digest contribution (NULL columns are not encoded).
+    static let v2 = """
+        ALTER TABLE bookings ADD COLUMN current_proof TEXT;
+        ALTER TABLE bookings ADD COLUMN reject_reason TEXT;
+        ALTER TABLE bookings ADD COLUMN actor TEXT;
+        ALTER TABLE bookings ADD COLUMN accepted_duplicate INTEGER;
+
+        CREATE TABLE payment_proofs (
+            id TEXT PRIMARY KEY,
+            booking_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            amount INTEGER,
+            txn_hash TEXT,
+            sealed TEXT NOT NULL,
+            extracted_seq INTEGER,
+            extracted_amount INTEGER,
+            extracted_txn_hash TEXT,
+            receiver_account TEXT,
+            paid_at INTEGER,
+            extractor TEXT,
+            extracted_sealed TEXT,
+            effective_txn_hash TEXT,
+            warnings TEXT NOT NULL,
+            duplicate_of TEXT
+        ) STRICT;
+        CREATE INDEX proofs_by_booking ON payment_proofs (booking_id, seq, id);
+        CREATE INDEX proofs_by_txn ON payment_proofs (effective_txn_hash, seq, id);
+        """
+
     /// The replicated tables whose rows make up the state digest, in the order `docs/protocol.md` lists them.
     static let digestedTables = [
         "network_params", "platform_payee", "keys", "owners", "properties", "property_amenities", "property_media",
-        "weekly_prices", "price_overrides", "blocks", "bookings",
+        "weekly_prices", "price_overrides", "blocks", "bookings", "payment_proofs",
     ]
 }

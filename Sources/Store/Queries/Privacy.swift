@@ -1,0 +1,99 @@
+import GRDB
+package import Wire
+
+/// A customer's details as one reader may see them: opened where the reader's key holds a sealed copy, else
+/// "(private)"; a CNIC the reader can open but whose property it does not own is masked.
+package struct CustomerView: Sendable, Hashable {
+    package static let hidden = "(private)"
+    package var name: String
+    package var phone: String
+    package var cnic: String?
+    /// Whether the reader could open the details at all.
+    package var opened: Bool
+
+    package init(name: String, phone: String, cnic: String?, opened: Bool) {
+        self.name = name
+        self.phone = phone
+        self.cnic = cnic
+        self.opened = opened
+    }
+}
+
+extension ReplicaStore {
+    /// Who may read a property's private booking data, as this replica knows it: the keys of the property's owner,
+    /// every admin key and the relay key — unrevoked — in byte order. Writers seal to exactly these.
+    package func sealingRecipients(propertyID: String) throws -> [PublicKey] {
+        try writer.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT k.public_key FROM keys k
+                    WHERE k.revoked_seq IS NULL AND (k.role IN ('admin', 'relay')
+                        OR (k.role = 'owner' AND k.owner_id = (SELECT owner_id FROM properties WHERE id = ?)))
+                    ORDER BY k.public_key
+                    """,
+                arguments: [propertyID]
+            ).map { try PublicKey(hex: $0) }
+        }
+    }
+
+    /// The booking's customer details as `reader` may see them, or nil for an unknown booking.
+    package func customer(ofBooking bookingID: String, reader: SigningKey) throws -> CustomerView? {
+        try writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT b.contact, b.phone_mask, k.owner_id AS reader_owner, p.owner_id AS property_owner
+                        FROM bookings b JOIN properties p ON p.id = b.property_id
+                        LEFT JOIN keys k ON k.public_key = ?
+                        WHERE b.id = ?
+                        """,
+                    arguments: [reader.publicKey.hex, bookingID])
+            else { return nil }
+            let mask: String? = row["phone_mask"]
+            let copies = try JSONValueDecoder.decode(
+                [SealedCopy].self, from: try CanonicalJSON.decode(Array((row["contact"] as String).utf8)))
+            guard let plaintext = try? Sealing.open(copies, with: reader),
+                let details = try? JSONValueDecoder.decode(
+                    ContactDetails.self, from: try CanonicalJSON.decode(plaintext))
+            else {
+                return CustomerView(
+                    name: CustomerView.hidden, phone: mask.map { "*******" + $0 } ?? CustomerView.hidden,
+                    cnic: CustomerView.hidden, opened: false)
+            }
+            let ownsProperty = (row["reader_owner"] as String?) == (row["property_owner"] as String)
+            return CustomerView(
+                name: details.name, phone: details.phone ?? CustomerView.hidden,
+                cnic: details.cnic.map { ownsProperty ? CNIC.display($0) : CNIC.masked($0) }, opened: true)
+        }
+    }
+}
+
+/// The national id: 13 digits, shown `XXXXX-XXXXXXX-X`, masked `XXXXX-*******-X`.
+package enum CNIC {
+    /// The 13 digits of `text` after removing dashes and spaces, or nil.
+    package static func normalise(_ text: String) -> String? {
+        let digits = text.filter { $0 != "-" && $0 != " " }
+        return digits.count == 13 && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? digits : nil
+    }
+
+    package static func display(_ digits: String) -> String {
+        let characters = Array(digits)
+        guard characters.count == 13 else { return digits }
+        return String(characters[0..<5]) + "-" + String(characters[5..<12]) + "-" + String(characters[12])
+    }
+
+    package static func masked(_ digits: String) -> String {
+        let characters = Array(digits)
+        guard characters.count == 13 else { return CustomerView.hidden }
+        return String(characters[0..<5]) + "-*******-" + String(characters[12])
+    }
+}
+
+/// Sealing a booking's contact details for the recipients a writer's view names.
+package enum ContactSealing {
+    package static func seal(_ details: ContactDetails, to recipients: [PublicKey]) throws -> [SealedCopy] {
+        try Sealing.seal(try CanonicalJSON.encode(try JSONValueEncoder.encode(details)), to: recipients)
+    }
+}
