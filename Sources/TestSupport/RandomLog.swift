@@ -1,5 +1,5 @@
 package import Store
-package import Wire
+import Wire
 
 /// Seeded random logs over a small network: two owners with three properties each, a reviewer and spare keys, and
 /// every operation this version applies — valid, unauthorized, malformed and conflicting — from every role.

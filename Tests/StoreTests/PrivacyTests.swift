@@ -12,7 +12,7 @@ import Testing
 
     static func bookSealed(_ harness: inout StoreHarness, id: String = booking, date: String = "2026-12-05") throws {
         let recipients = try harness.store.sealingRecipients(propertyID: property)
-        let contact = try ContactSealing.seal(details, to: recipients)
+        let contact = try PrivateDetails.seal(details, to: recipients)
         try harness.apply(
             [
                 .bookingCreate(
@@ -66,6 +66,30 @@ import Testing
         try Self.bookSealed(&second)
         #expect(try first.booking(Self.booking)?["contact"] as String? != second.booking(Self.booking)?["contact"])
         #expect(try first.store.position().digest != second.store.position().digest)
+    }
+
+    @Test func proofDetailsOpenForTheOwnerAndStayPrivateForOthers() throws {
+        var harness = try StoreHarness()
+        try harness.addProperty(Self.property)
+        try Self.bookSealed(&harness)
+        let recipients = try harness.store.sealingRecipients(propertyID: Self.property)
+        let sealed = try PrivateDetails.seal(
+            ProofDetails(transactionID: "TX-778899", senderName: "Bilal"), to: recipients)
+        let proof = Operation.bookingPayment(
+            BookingPayment(
+                proofID: TestID.uuid(1, kind: 0xF), bookingID: Self.booking, method: "jazzcash", amount: 4000,
+                txnHash: DerivedHashes.txnHash(method: "jazzcash", transactionID: "TX-778899"), sealed: sealed))
+        try harness.apply([proof], by: harness.ownerA)
+        let owner = try #require(try harness.store.currentProof(ofBooking: Self.booking, reader: harness.ownerA))
+        #expect(owner.transactionID == "TX-778899")
+        #expect(owner.amount == 4000)
+        #expect(owner.warnings == ["underpaid", "payee_unknown"])
+        let other = try #require(try harness.store.currentProof(ofBooking: Self.booking, reader: harness.ownerB))
+        #expect(other.transactionID == "(private)")
+        let stored = try harness.store.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT sealed FROM payment_proofs")!
+        }
+        #expect(!stored.contains("TX-778899") && !stored.contains("Bilal"))
     }
 
     @Test func cnicsNormaliseDisplayAndMask() {

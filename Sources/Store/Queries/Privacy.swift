@@ -91,9 +91,64 @@ package enum CNIC {
     }
 }
 
-/// Sealing a booking's contact details for the recipients a writer's view names.
-package enum ContactSealing {
-    package static func seal(_ details: ContactDetails, to recipients: [PublicKey]) throws -> [SealedCopy] {
+/// Sealing private details (``ContactDetails``, ``ProofDetails``) as canonical JSON, and opening them.
+package enum PrivateDetails {
+    /// One sealed copy per recipient of the canonical JSON of `details`.
+    package static func seal(_ details: some Encodable, to recipients: [PublicKey]) throws -> [SealedCopy] {
         try Sealing.seal(try CanonicalJSON.encode(try JSONValueEncoder.encode(details)), to: recipients)
+    }
+
+    /// The details in the copy addressed to `reader`, or nil when there is none or it does not open.
+    package static func open<T: Decodable>(_ type: T.Type, from copies: [SealedCopy], reader: SigningKey) -> T? {
+        guard let plaintext = try? Sealing.open(copies, with: reader),
+            let value = try? CanonicalJSON.decode(plaintext)
+        else { return nil }
+        return try? JSONValueDecoder.decode(type, from: value)
+    }
+
+    /// Sealed copies as the store keeps them (canonical JSON text).
+    static func copies(_ text: String) throws -> [SealedCopy] {
+        try JSONValueDecoder.decode([SealedCopy].self, from: try CanonicalJSON.decode(Array(text.utf8)))
+    }
+}
+
+/// A booking's current payment proof as one reader may see it.
+package struct ProofView: Sendable, Hashable {
+    package var method: String
+    /// The extracted amount when one was read, else the typed one.
+    package var amount: Int?
+    /// The transaction id as read or typed, or "(private)" when the reader cannot open it (nil when none is known).
+    package var transactionID: String?
+    package var warnings: [String]
+    /// The code of the booking whose proof used the same transaction id first.
+    package var duplicateOf: String?
+}
+
+extension ReplicaStore {
+    /// The booking's current proof as `reader` may see it, or nil when it has none.
+    package func currentProof(ofBooking bookingID: String, reader: SigningKey) throws -> ProofView? {
+        try writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT p.* FROM payment_proofs p JOIN bookings b ON b.current_proof = p.id WHERE b.id = ?
+                        """,
+                    arguments: [bookingID])
+            else { return nil }
+            let typed = PrivateDetails.open(
+                ProofDetails.self, from: try PrivateDetails.copies(row["sealed"]), reader: reader)
+            let extracted = try (row["extracted_sealed"] as String?).flatMap {
+                PrivateDetails.open(ProofDetails.self, from: try PrivateDetails.copies($0), reader: reader)
+            }
+            let hasTransaction = (row["effective_txn_hash"] as String?) != nil
+            let opened = extracted?.transactionID ?? typed?.transactionID
+            let warnings = try JSONValueDecoder.decode(
+                [String].self, from: try CanonicalJSON.decode(Array((row["warnings"] as String).utf8)))
+            return ProofView(
+                method: row["method"], amount: (row["extracted_amount"] as Int?) ?? row["amount"],
+                transactionID: opened ?? (hasTransaction ? CustomerView.hidden : nil), warnings: warnings,
+                duplicateOf: row["duplicate_of"])
+        }
     }
 }
