@@ -73,14 +73,15 @@ package enum Fixtures {
     }
 }
 
-/// The wire error code `body` throws, or nil when it does not throw.
-package func wireErrorCode(_ body: () throws -> Void) -> WireError.Code? {
+/// The error of type `E` that `body` throws, or nil when it throws nothing (or something else).
+package func thrown<E: Error>(_ type: E.Type, by body: () throws -> Void) -> E? {
     do {
         try body()
         return nil
-    } catch let error as WireError {
-        return error.code
     } catch {
-        return nil
+        return error as? E
     }
 }
+
+/// The wire error code `body` throws, or nil when it does not throw one.
+package func wireErrorCode(_ body: () throws -> Void) -> WireError.Code? { thrown(WireError.self, by: body)?.code }

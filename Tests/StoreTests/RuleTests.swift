@@ -299,14 +299,5 @@ import Testing
         #expect(try store.position().appliedSeq == 1)
     }
 
-    static func code(_ body: () throws -> Void) -> StoreError.Code? {
-        do {
-            try body()
-            return nil
-        } catch let error as StoreError {
-            return error.code
-        } catch {
-            return nil
-        }
-    }
+    static func code(_ body: () throws -> Void) -> StoreError.Code? { thrown(StoreError.self, by: body)?.code }
 }
