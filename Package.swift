@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libsodium, from the system (libsodium-dev).
@@ -39,7 +41,12 @@ let package = Package(
         ),
         .target(
             name: "Relay",
-            dependencies: ["Services", "Store", "Wire", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Services", "Store", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -55,6 +62,13 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Wire", "Store"], swiftSettings: strictSettings),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RelayTests",
+            dependencies: [
+                "Relay", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CLITests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -69,3 +69,43 @@ extension ReplicaStore {
         }
     }
 }
+
+/// One entry of the log as the relay serves it.
+package struct LogRecord: Sendable, Hashable {
+    package var seq: Int
+    package var relayTime: UTCTime
+    package var changeSet: [UInt8]
+    package var signature: [UInt8]
+    /// The outcome's canonical JSON.
+    package var outcome: String
+    package var digest: [UInt8]
+    package var hash: [UInt8]
+}
+
+extension ReplicaStore {
+    /// Log entries after `seq`, in order, at most `limit`.
+    package func logRecords(after seq: Int, limit: Int) throws -> [LogRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, relay_time, change_set, signature, outcome, digest, hash FROM log
+                    WHERE seq > ? ORDER BY seq LIMIT ?
+                    """,
+                arguments: [seq, limit]
+            ).map { row in
+                LogRecord(
+                    seq: row["seq"], relayTime: UTCTime(seconds: row["relay_time"]),
+                    changeSet: Array(row["change_set"] as Data), signature: Array(row["signature"] as Data),
+                    outcome: row["outcome"], digest: Array(row["digest"] as Data), hash: Array(row["hash"] as Data))
+            }
+        }
+    }
+}
+
+extension ReplicaStore {
+    /// Applies one entry inside a transaction the caller already holds (the relay's group commit).
+    package static func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
+        try Applier.apply(entry, in: db)
+    }
+}
