@@ -27,6 +27,15 @@ package enum CanonicalJSON {
         return out
     }
 
+    /// The same encoding without the change-set limits (string length, depth), for HTTP bodies such as pull pages,
+    /// whose base64 change sets are longer than a change set's strings may be.
+    package static func encodeUnlimited(_ value: JSONValue) throws(WireError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        try CanonicalWriter.write(value, into: &out, depth: 1, limits: false)
+        return out
+    }
+
     /// Whether `key` is a valid object key: non-empty, from `[a-z0-9_]`.
     package static func isValidKey<S: Sequence<UInt8>>(_ key: S) -> Bool {
         var any = false

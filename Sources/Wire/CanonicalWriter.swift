@@ -2,23 +2,23 @@
 enum CanonicalWriter {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func write(_ value: JSONValue, into out: inout [UInt8], depth: Int) throws(WireError) {
+    static func write(_ value: JSONValue, into out: inout [UInt8], depth: Int, limits: Bool = true) throws(WireError) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .int(let number): try writeInteger(number, into: &out)
-        case .string(let string): try writeString(string, into: &out)
+        case .string(let string): try writeString(string, into: &out, limits: limits)
         case .array(let elements):
-            try checkDepth(depth)
+            if limits { try checkDepth(depth) }
             out.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                try write(element, into: &out, depth: depth + 1)
+                try write(element, into: &out, depth: depth + 1, limits: limits)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            try checkDepth(depth)
-            try writeObject(members, into: &out, depth: depth)
+            if limits { try checkDepth(depth) }
+            try writeObject(members, into: &out, depth: depth, limits: limits)
         }
     }
 
@@ -28,7 +28,9 @@ enum CanonicalWriter {
         }
     }
 
-    private static func writeObject(_ members: [JSONMember], into out: inout [UInt8], depth: Int) throws(WireError) {
+    private static func writeObject(_ members: [JSONMember], into out: inout [UInt8], depth: Int, limits: Bool)
+        throws(WireError)
+    {
         let sorted = members.map { (key: Array($0.key.utf8), value: $0.value) }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
         out.append(UInt8(ascii: "{"))
@@ -46,7 +48,7 @@ enum CanonicalWriter {
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: member.key)
             out.append(contentsOf: "\":".utf8)
-            try write(member.value, into: &out, depth: depth + 1)
+            try write(member.value, into: &out, depth: depth + 1, limits: limits)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -58,8 +60,8 @@ enum CanonicalWriter {
         out.append(contentsOf: String(number).utf8)
     }
 
-    private static func writeString(_ string: String, into out: inout [UInt8]) throws(WireError) {
-        guard string.utf8.count <= WireLimits.stringBytes else {
+    private static func writeString(_ string: String, into out: inout [UInt8], limits: Bool) throws(WireError) {
+        guard !limits || string.utf8.count <= WireLimits.stringBytes else {
             throw WireError(.stringTooLong, "strings are limited to \(WireLimits.stringBytes) UTF-8 bytes")
         }
         guard CanonicalJSON.isNFC(string) else {

@@ -106,3 +106,14 @@ private func twoDigits(_ bytes: [UInt8], _ at: Int) -> Int? {
 }
 
 private func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension UTCTime {
+    /// The system clock, whole seconds. Only edges (relay, node commands) read it; apply never does.
+    package static func now() -> UTCTime { UTCTime(seconds: Int(time(nil))) }
+}

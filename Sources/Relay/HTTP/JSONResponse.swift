@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+package import Wire
+
+/// JSON answers, and the one place where relay errors become HTTP statuses.
+enum JSONResponse {
+    static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = (try? CanonicalJSON.encodeUnlimited(value)) ?? Array(#"{}"#.utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func error(_ error: RelayError) -> Response {
+        ok(error.body, status: HTTPResponse.Status(code: error.status))
+    }
+}
+
+/// Adds `Date` to every answer (clients correct their clocks by it) and turns thrown errors into JSON: a
+/// `RelayError` with its status, a Hummingbird `HTTPError` (unknown route, bad method) with its status, and anything
+/// else into a 500 that leaks nothing.
+struct RelayMiddleware<Context: RequestContext>: RouterMiddleware {
+    let clock: @Sendable () -> UTCTime
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as RelayError {
+            response = JSONResponse.error(error)
+        } catch let error as HTTPError {
+            response = JSONResponse.error(
+                RelayError("http.\(error.status.code)", error.status.reasonPhrase, status: error.status.code))
+        } catch {
+            context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+            response = JSONResponse.error(RelayError("relay.internal", "internal error", status: 500))
+        }
+        response.headers[.date] = HTTPDate.format(clock())
+        return response
+    }
+}
+
+/// RFC 9110 IMF-fixdate: `Wed, 25 Nov 2026 06:00:00 GMT`.
+package enum HTTPDate {
+    private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    package static func format(_ time: UTCTime) -> String {
+        let text = time.description  // YYYY-MM-DDTHH:MM:SSZ
+        let date = CalendarDate(String(text.prefix(10)))!
+        let (year, month, day) = date.components
+        let clock = text.dropFirst(11).prefix(8)
+        return
+            "\(weekdays[date.isoWeekday - 1]), \(day < 10 ? "0" : "")\(day) \(months[month - 1]) \(year) \(clock) GMT"
+    }
+
+    /// Reads an IMF-fixdate, or nil.
+    package static func parse(_ text: String) -> UTCTime? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]),
+            let month = months.firstIndex(of: String(parts[2])),
+            let year = Int(parts[3])
+        else { return nil }
+        let iso = String(format: "%04d-%02d-%02dT%@Z", year, month + 1, day, String(parts[4]))
+        return UTCTime(iso)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import Hummingbird
+import NIOCore
+import Store
+import Wire
+
+/// The relay's HTTP API: health, the public genesis and head, and signed push and pull.
+struct RelayRoutes: Sendable {
+    static let maxBody = WireLimits.pushBytes
+    static let maxPullLimit = 1000
+    static let maxWaitSeconds = 60
+
+    let sequencer: Sequencer
+    let store: ReplicaStore
+    let relayKey: SigningKey
+    let authenticator: RequestAuthenticator
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in
+            JSONResponse.ok(
+                .object([JSONMember("status", .string("ok")), JSONMember("head", .int(try self.position().appliedSeq))])
+            )
+        }
+        router.get("/v1/genesis") { _, _ in JSONResponse.ok(try self.page(after: 0, limit: 1, requester: nil)) }
+        router.get("/v1/head") { _, _ in JSONResponse.ok(try self.head().json) }
+        router.post("/v1/push") { request, _ in try await self.push(request) }
+        router.get("/v1/pull") { request, _ in try await self.pull(request) }
+    }
+
+    private func position() throws(RelayError) -> ReplicaPosition {
+        do { return try store.position() } catch { throw .unavailable("the relay could not read its log") }
+    }
+
+    private func head() throws(RelayError) -> SignedHead {
+        let position = try position()
+        return SignedHead(
+            seq: position.appliedSeq, hash: position.headHash, digest: position.digest, signedBy: relayKey)
+    }
+
+    /// The body, refusing one over 4 MiB before anything else looks at it.
+    private func body(_ request: Request) async throws(RelayError) -> [UInt8] {
+        let tooLarge = RelayError("push.too_large", "the body is over \(Self.maxBody) bytes", status: 413)
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxBody { throw tooLarge }
+        do {
+            return Array(buffer: try await request.body.collect(upTo: Self.maxBody))
+        } catch {
+            throw tooLarge
+        }
+    }
+
+    private func push(_ request: Request) async throws(RelayError) -> Response {
+        let bytes = try await body(request)
+        let requester = try await authenticator.authenticate(request, body: bytes)
+        let (changeSets, malformed) = try Self.parsePush(bytes)
+        var answer = Sequencer.PushAnswer()
+        if !changeSets.isEmpty {
+            answer = try await sequencer.push(Sequencer.Push(changeSets: changeSets, requester: requester))
+        } else {
+            answer.nextCounter = try nextCounter(requester)
+        }
+        if answer.refusal == nil, let malformed { answer.refusal = malformed }
+        var members = [
+            JSONMember(
+                "results",
+                .array(
+                    answer.entries.map { entry in
+                        .object([
+                            JSONMember("id", .string(Hex.encode(entry.id))), JSONMember("seq", .int(entry.seq)),
+                            JSONMember("outcome", (try? CanonicalJSON.decode(Array(entry.outcome.utf8))) ?? .null),
+                        ])
+                    })),
+            JSONMember("next_counter", .int(answer.nextCounter)),
+        ]
+        guard let refusal = answer.refusal else { return JSONResponse.ok(.object(members)) }
+        var error = refusal.error
+        error.extra.append(JSONMember("index", .int(refusal.index)))
+        members.append(JSONMember("refusal", error.body["error"] ?? .null))
+        return JSONResponse.ok(.object(members), status: answer.entries.isEmpty ? .init(code: error.status) : .ok)
+    }
+
+    /// The change sets of a push body `{"change_sets": [{"change_set","signature"}, …]}` up to the first malformed
+    /// one, and that one's refusal.
+    static func parsePush(_ bytes: [UInt8]) throws(RelayError) -> ([SignedChangeSet], (index: Int, error: RelayError)?)
+    {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+            let list = object["change_sets"] as? [Any]
+        else { throw RelayError("push.malformed", #"a push body is {"change_sets": [...]}"#, status: 400) }
+        guard list.count <= WireLimits.changeSetsPerPush else {
+            throw RelayError(
+                "push.too_large", "at most \(WireLimits.changeSetsPerPush) change sets per push", status: 413)
+        }
+        var changeSets: [SignedChangeSet] = []
+        for (index, item) in list.enumerated() {
+            guard let fields = item as? [String: Any], let body = fields["change_set"] as? String,
+                let signature = fields["signature"] as? String, fields.count == 2
+            else {
+                return (
+                    changeSets,
+                    (index, RelayError("changeset.malformed", "expected {\"change_set\", \"signature\"}", status: 400))
+                )
+            }
+            let transport = JSONValue.object([
+                JSONMember("change_set", .string(body)), JSONMember("signature", .string(signature)),
+            ])
+            do {
+                changeSets.append(try SignedChangeSet(transport: transport))
+            } catch {
+                return (changeSets, (index, RelayError(error)))
+            }
+        }
+        return (changeSets, nil)
+    }
+
+    private func nextCounter(_ key: PublicKey) throws(RelayError) -> Int {
+        do {
+            return try store.writer.read { db in try Door.lastCounter(key.hex, db: db) } + 1
+        } catch { throw .unavailable("the relay could not read its log") }
+    }
+
+    private func pull(_ request: Request) async throws(RelayError) -> Response {
+        let requester = try await authenticator.authenticate(request, body: try await body(request))
+        let query = request.uri.queryParameters
+        func number(_ name: String, default value: Int, _ range: ClosedRange<Int>) throws(RelayError) -> Int {
+            guard let text = query[name[...]] else { return value }
+            guard let parsed = Int(String(text)), range.contains(parsed) else {
+                throw RelayError("query.invalid", "\(name) must be a whole number in \(range)", status: 400)
+            }
+            return parsed
+        }
+        let after = try number("after", default: 0, 0...Int(Int32.max))
+        let limit = try number("limit", default: Self.maxPullLimit, 1...Self.maxPullLimit)
+        let wait = try number("wait", default: 0, 0...Self.maxWaitSeconds)
+        if wait > 0 { await sequencer.heads.wait(after: after, timeout: .seconds(wait)) }
+        return JSONResponse.ok(try page(after: after, limit: limit, requester: requester))
+    }
+
+    /// `{"entries": […], "head": {signed head}, "next_counter"}` (the counter only for a signed request).
+    private func page(after: Int, limit: Int, requester: PublicKey?) throws(RelayError) -> JSONValue {
+        let records: [LogRecord]
+        do { records = try store.logRecords(after: after, limit: limit) } catch {
+            throw .unavailable("the relay could not read its log")
+        }
+        let entries = records.map { record -> JSONValue in
+            .object([
+                JSONMember("seq", .int(record.seq)), JSONMember("time", .string(record.relayTime.description)),
+                JSONMember(
+                    "change_set",
+                    .object([
+                        JSONMember("change_set", .string(Base64.encode(record.changeSet))),
+                        JSONMember("signature", .string(Hex.encode(record.signature))),
+                    ])),
+                JSONMember("outcome", (try? CanonicalJSON.decode(Array(record.outcome.utf8))) ?? .null),
+                JSONMember("digest", .string(Hex.encode(record.digest))),
+                JSONMember("hash", .string(Hex.encode(record.hash))),
+            ])
+        }
+        var members = [JSONMember("entries", .array(entries)), JSONMember("head", try head().json)]
+        if let requester { members.append(JSONMember("next_counter", .int(try nextCounter(requester)))) }
+        return .object(members)
+    }
+}
