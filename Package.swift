@@ -54,6 +54,7 @@ let package = Package(
                 "Wire", "Store", "SyncNode", "Relay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),
@@ -68,6 +69,6 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CLITests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["Wire", "Store", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -2,14 +2,14 @@ import ArgumentParser
 
 /// The `hutsync` executable: argument parsing only; the work lives in the library targets.
 @main
-struct HutSync: ParsableCommand {
+struct HutSync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hutsync",
         abstract: "Offline-first shift bookings for huts and farmhouses.",
         discussion: """
-            Relay and node commands arrive with their issues; this build has the wire-format tools: keys, \
-            change-set inspection, booking codes and the protocol's test vectors.
+            This build has the relay (init, serve) and the wire-format tools: keys, change-set inspection, booking \
+            codes and the protocol's test vectors. Node commands arrive with their issues.
             """,
-        subcommands: [KeyCommand.self, WireCommand.self]
+        subcommands: [RelayCommand.self, KeyCommand.self, WireCommand.self]
     )
 }
