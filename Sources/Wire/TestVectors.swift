@@ -35,6 +35,8 @@ package enum TestVectors {
             JSONMember("sealed_box", sealVector),
             JSONMember("booking_code", bookingCodeVector()),
             JSONMember("txn_hash", txnHashVector()),
+            JSONMember("request_signature", requestSignatureVector(owner)),
+            JSONMember("signed_head", signedHeadVector(relay)),
         ])
     }
 
@@ -175,6 +177,44 @@ package enum TestVectors {
                 "txn_hash", .string(DerivedHashes.txnHash(method: "easypaisa", transactionID: " 0123 abcd 9xyz "))),
         ])
     }
+}
+
+extension TestVectors {
+    /// A pull: a query and an empty body.
+    static func requestSignatureVector(_ key: SigningKey) -> JSONValue {
+        let body: [UInt8] = []
+        let nonce = [UInt8](repeating: 0x5A, count: 16)
+        let message = RequestSignature.message(
+            method: "GET", path: "/v1/pull", query: "after=41&limit=500&wait=30", body: body, time: time,
+            nonce: Hex.encode(nonce))
+        let headers = RequestSignature.sign(
+            method: "GET", path: "/v1/pull", query: "after=41&limit=500&wait=30", body: body, key: key, time: time,
+            nonce: nonce)
+        return .object(
+            [
+                JSONMember("seed", .string(Hex.encode(key.seed))), JSONMember("method", .string("GET")),
+                JSONMember("path", .string("/v1/pull")), JSONMember("query", .string("after=41&limit=500&wait=30")),
+                JSONMember("body", .string(String(decoding: body, as: UTF8.self))),
+                JSONMember("message_hex", .string(Hex.encode(message))),
+            ] + headers.map { JSONMember($0.name.lowercased().replacingDashes(), .string($0.value)) })
+    }
+
+    static func signedHeadVector(_ relay: SigningKey) -> JSONValue {
+        let head = SignedHead(
+            seq: 42, hash: [UInt8](repeating: 0xAB, count: 32), digest: [UInt8](repeating: 0xCD, count: 32),
+            signedBy: relay)
+        return .object([
+            JSONMember("relay_seed", .string(Hex.encode(relay.seed))),
+            JSONMember(
+                "message_hex",
+                .string(Hex.encode(SignedHead.message(seq: head.seq, hash: head.hash, digest: head.digest)))),
+            JSONMember("head", head.json),
+        ])
+    }
+}
+
+extension String {
+    fileprivate func replacingDashes() -> String { String(map { $0 == "-" ? "_" : $0 }) }
 }
 
 extension JSONValueEncoder {

@@ -93,3 +93,22 @@ import Testing
         }
     }
 }
+
+extension VectorTests {
+    @Test func theHTTPVectorsAreQuotedAndCheck() throws {
+        let document = try String(contentsOf: Self.root.appendingPathComponent("docs/protocol.md"), encoding: .utf8)
+        let request = try #require(Self.fixture["request_signature"] as? [String: Any])
+        let head = try #require((Self.fixture["signed_head"] as? [String: Any])?["head"] as? [String: Any])
+        for text in [request["message_hex"], request["x_hutsync_signature"], head["signature"]] {
+            #expect(document.contains(try #require(text as? String)))
+        }
+        let signed = RequestSignature { name in
+            request[name.lowercased().replacingOccurrences(of: "-", with: "_")] as? String
+        }
+        #expect(
+            signed?.verify(
+                method: request["method"] as! String, path: request["path"] as! String,
+                query: request["query"] as! String,
+                body: Array((request["body"] as! String).utf8)) == true)
+    }
+}

@@ -65,3 +65,17 @@ for e in dv['entries']:
     assert h.hex() == e['hash'], e['seq']
     prev = h
 print("interop: entry-hash chain of %d entries agrees" % len(dv['entries']))
+
+# Signed requests and the signed head (docs/protocol.md, section 16).
+r = v['request_signature']
+message = (b'hutsync/request/v1\x00' + '\n'.join([r['method'], r['path'], r['query'],
+           hashlib.blake2b(r['body'].encode(), digest_size=32).hexdigest(), r['x_hutsync_time'],
+           r['x_hutsync_nonce']]).encode())
+assert message.hex() == r['message_hex']
+key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(r['seed']))
+assert key.sign(message).hex() == r['x_hutsync_signature']
+h = v['signed_head']
+head_message = b'hutsync/head/v1\x00' + canon({'digest': h['head']['digest'], 'hash': h['head']['hash'], 'seq': h['head']['seq']}).encode()
+assert head_message.hex() == h['message_hex']
+assert Ed25519PrivateKey.from_private_bytes(bytes.fromhex(h['relay_seed'])).sign(head_message).hex() == h['head']['signature']
+print("interop: request signature and signed head agree")
