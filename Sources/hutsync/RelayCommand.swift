@@ -97,6 +97,7 @@ struct RelayCommand: AsyncParsableCommand {
             let json = global.json
             let app = try RelayServer.build(
                 store: opened.store, relayKey: opened.key, host: host, port: port, logger: logger,
+                metrics: RelayMetrics(),
                 onRunning: { port in
                     let url = "http://\(host):\(port)"
                     print(json ? #"{"listening":"\#(url)"}"# : "listening on \(url)")

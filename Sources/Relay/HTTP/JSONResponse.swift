@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 package import Wire
 
@@ -24,10 +25,13 @@ enum JSONResponse {
 /// else into a 500 that leaks nothing.
 struct RelayMiddleware<Context: RequestContext>: RouterMiddleware {
     let clock: @Sendable () -> UTCTime
+    let metrics: RelayMetrics?
+    static var routes: Set<String> { ["/healthz", "/metrics", "/v1/genesis", "/v1/head", "/v1/push", "/v1/pull"] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let started = ContinuousClock.now
         var response: Response
         do {
             response = try await next(request, context)
@@ -41,6 +45,11 @@ struct RelayMiddleware<Context: RequestContext>: RouterMiddleware {
             response = JSONResponse.error(RelayError("relay.internal", "internal error", status: 500))
         }
         response.headers[.date] = HTTPDate.format(clock())
+        if let metrics {
+            let route = Self.routes.contains(request.uri.path) ? request.uri.path : "other"
+            metrics.requestTimer(route: route, status: response.status.code).record(
+                duration: ContinuousClock.now - started)
+        }
         return response
     }
 }

@@ -1,5 +1,7 @@
+import CoreMetrics
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Store
@@ -15,6 +17,7 @@ struct RelayRoutes: Sendable {
     let store: ReplicaStore
     let relayKey: SigningKey
     let authenticator: RequestAuthenticator
+    let metrics: RelayMetrics?
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in
@@ -25,6 +28,13 @@ struct RelayRoutes: Sendable {
         router.get("/v1/genesis") { _, _ in JSONResponse.ok(try self.page(after: 0, limit: 1, requester: nil)) }
         router.get("/v1/head") { _, _ in JSONResponse.ok(try self.head().json) }
         router.post("/v1/push") { request, _ in try await self.push(request) }
+        router.get("/metrics") { _, _ in
+            guard let metrics = self.metrics else { throw RelayError("http.404", "metrics are off", status: 404) }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(
+                status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
         router.get("/v1/pull") { request, _ in try await self.pull(request) }
     }
 
@@ -131,7 +141,11 @@ struct RelayRoutes: Sendable {
         let after = try number("after", default: 0, 0...Int(Int32.max))
         let limit = try number("limit", default: Self.maxPullLimit, 1...Self.maxPullLimit)
         let wait = try number("wait", default: 0, 0...Self.maxWaitSeconds)
-        if wait > 0 { await sequencer.heads.wait(after: after, timeout: .seconds(wait)) }
+        if wait > 0 {
+            metrics?.pullWaiters.increment()
+            await sequencer.heads.wait(after: after, timeout: .seconds(wait))
+            metrics?.pullWaiters.decrement()
+        }
         return JSONResponse.ok(try page(after: after, limit: limit, requester: requester))
     }
 

@@ -9,14 +9,14 @@ package enum RelayServer {
     package static func build(
         store: ReplicaStore, relayKey: SigningKey, host: String = "127.0.0.1", port: Int = 8080,
         clock: @escaping @Sendable () -> UTCTime = { UTCTime.now() }, logger: Logger = Logger(label: "hutsync.relay"),
-        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        metrics: RelayMetrics? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let sequencer = try Sequencer(store: store, clock: clock)
+        let sequencer = try Sequencer(store: store, clock: clock, metrics: metrics)
         let router = Router()
-        router.add(middleware: RelayMiddleware(clock: clock))
+        router.add(middleware: RelayMiddleware(clock: clock, metrics: metrics))
         RelayRoutes(
             sequencer: sequencer, store: store, relayKey: relayKey,
-            authenticator: RequestAuthenticator(store: store, clock: clock)
+            authenticator: RequestAuthenticator(store: store, clock: clock), metrics: metrics
         ).register(on: router)
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hutsync-relay"),

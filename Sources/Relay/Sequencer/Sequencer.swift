@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 package import Store
@@ -40,13 +41,17 @@ package actor Sequencer {
     package let store: ReplicaStore
     package let heads: HeadWatch
     private let clock: @Sendable () -> UTCTime
+    private let metrics: RelayMetrics?
     private var waiting: [Waiter] = []
     private var draining = false
 
-    package init(store: ReplicaStore, clock: @escaping @Sendable () -> UTCTime) throws {
+    package init(store: ReplicaStore, clock: @escaping @Sendable () -> UTCTime, metrics: RelayMetrics? = nil) throws {
         self.store = store
         self.clock = clock
-        self.heads = HeadWatch(head: try store.position().appliedSeq)
+        self.metrics = metrics
+        let head = try store.position().appliedSeq
+        self.heads = HeadWatch(head: head)
+        metrics?.head.set(head)
     }
 
     /// Sequences a push with every other push waiting at the same moment; returns once they are durable.
@@ -79,7 +84,8 @@ package actor Sequencer {
         let valid = await Self.verifyInParallel(batch.flatMap(\.changeSets))
         let now = clock()
         do {
-            let (answers, head) = try await store.writer.write { db in
+            let (answers, start, head) = try await store.writer.write { db in
+                let start = try Int.fetchOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0
                 var offset = 0
                 var answers: [PushAnswer] = []
                 for push in batch {
@@ -87,9 +93,13 @@ package actor Sequencer {
                     offset += push.changeSets.count
                     answers.append(try Self.sequence(push, signatures: signatures, now: now, db: db))
                 }
-                return (answers, try Int.fetchOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0)
+                return (answers, start, try Int.fetchOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0)
             }
             await heads.advance(to: head)
+            metrics?.pushes.increment(by: batch.count)
+            metrics?.batchSize.record(batch.count)
+            metrics?.sequenced.increment(by: head - start)
+            metrics?.head.set(head)
             return answers.map { .success($0) }
         } catch {
             return batch.map { _ in .failure(.unavailable("the relay could not store the batch")) }
