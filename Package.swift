@@ -26,6 +26,8 @@ let package = Package(
     targets: [
         // libsodium, from the system (libsodium-dev).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // zlib, for gzip-compressed pull pages.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The wire format: canonical JSON, change sets, signatures, sealing, booking codes. No GRDB, so fuzzing
         // builds stay small.
         .target(name: "Wire", dependencies: ["CSodium"], swiftSettings: strictSettings),
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Services", "Store", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+                "Services", "Store", "Wire", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

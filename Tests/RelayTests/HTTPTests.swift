@@ -213,3 +213,61 @@ import Wire
         }
     }
 }
+
+extension HTTPTests {
+    /// Pull pages are gzipped for clients that accept it; the system's `gzip -d` (an independent implementation)
+    /// reads them back to the same page.
+    @Test func pullPagesAreGzippedWhenAccepted() async throws {
+        let harness = try RelayHarness()
+        let changeSets = try (1...20).map { counter in
+            try harness.changeSet(
+                [Catalogue.owner(TestID.uuid(counter, kind: 0xA))], by: harness.admin, counter: counter)
+        }
+        _ = try await harness.push(changeSets)
+        try await Self.app(harness).test(.router) { client in
+            var plain: [UInt8] = []
+            try await client.execute(uri: "/v1/genesis", method: .get) { response in
+                #expect(response.headers[.contentEncoding] == nil)
+                plain = Array(buffer: response.body)
+            }
+            var headers = HTTPFields()
+            headers[.acceptEncoding] = "br;q=1.0, gzip;q=0.8"
+            try await client.execute(uri: "/v1/genesis", method: .get, headers: headers) { response in
+                #expect(response.headers[.contentEncoding] == "gzip")
+                let compressed = Array(buffer: response.body)
+                #expect(compressed.prefix(2) == [0x1F, 0x8B])
+                let unzipped = try Self.gunzip(compressed)
+                #expect(unzipped == plain)
+            }
+            let query = "after=0"
+            var signed = Self.headers("GET", "/v1/pull", query: query, body: [], key: harness.admin)
+            signed[.acceptEncoding] = "gzip"
+            try await client.execute(uri: "/v1/pull?" + query, method: .get, headers: signed) { response in
+                let page = try Self.gunzip(Array(buffer: response.body))
+                let entries =
+                    (try JSONSerialization.jsonObject(with: Data(page)) as? [String: Any])?["entries"] as? [Any]
+                #expect(entries?.count == 21)
+                #expect(page.count > 2 * response.body.readableBytes, "gzip should shrink a page of hex and base64")
+            }
+            headers[.acceptEncoding] = "gzip;q=0"
+            try await client.execute(uri: "/v1/genesis", method: .get, headers: headers) {
+                #expect($0.headers[.contentEncoding] == nil)
+            }
+        }
+    }
+
+    static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let directory = TemporaryDirectory()
+        let path = directory.file("page.gz")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-d", "-c", path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+}

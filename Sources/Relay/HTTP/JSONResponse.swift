@@ -8,11 +8,24 @@ package import Wire
 
 /// JSON answers, and the one place where relay errors become HTTP statuses.
 enum JSONResponse {
-    static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        let bytes = (try? CanonicalJSON.encodeUnlimited(value)) ?? Array(#"{}"#.utf8)
+    static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok, gzip: Bool = false) -> Response {
+        var bytes = (try? CanonicalJSON.encodeUnlimited(value)) ?? Array(#"{}"#.utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        if gzip, let compressed = Gzip.compress(bytes) {
+            bytes = compressed
+            headers[.contentEncoding] = "gzip"
+        }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Whether the client accepts gzip (`Accept-Encoding` names it without `q=0`).
+    static func acceptsGzip(_ request: Request) -> Bool {
+        guard let accepted = request.headers[.acceptEncoding]?.lowercased() else { return false }
+        return accepted.split(separator: ",").contains { part in
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            return fields.first == "gzip" && !fields.contains("q=0")
+        }
     }
 
     static func error(_ error: RelayError) -> Response {

@@ -25,7 +25,9 @@ struct RelayRoutes: Sendable {
                 .object([JSONMember("status", .string("ok")), JSONMember("head", .int(try self.position().appliedSeq))])
             )
         }
-        router.get("/v1/genesis") { _, _ in JSONResponse.ok(try self.page(after: 0, limit: 1, requester: nil)) }
+        router.get("/v1/genesis") { request, _ in
+            JSONResponse.ok(try self.page(after: 0, limit: 1, requester: nil), gzip: JSONResponse.acceptsGzip(request))
+        }
         router.get("/v1/head") { _, _ in JSONResponse.ok(try self.head().json) }
         router.post("/v1/push") { request, _ in try await self.push(request) }
         router.get("/metrics") { _, _ in
@@ -146,7 +148,8 @@ struct RelayRoutes: Sendable {
             await sequencer.heads.wait(after: after, timeout: .seconds(wait))
             metrics?.pullWaiters.decrement()
         }
-        return JSONResponse.ok(try page(after: after, limit: limit, requester: requester))
+        return JSONResponse.ok(
+            try page(after: after, limit: limit, requester: requester), gzip: JSONResponse.acceptsGzip(request))
     }
 
     /// `{"entries": […], "head": {signed head}, "next_counter"}` (the counter only for a signed request).
