@@ -49,6 +49,9 @@ struct RelayMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as RelayError {
+            context.logger.debug(
+                "request refused",
+                metadata: ["relay.error.code": "\(error.code)", "http.route": "\(request.uri.path)"])
             response = JSONResponse.error(error)
         } catch let error as HTTPError {
             response = JSONResponse.error(
