@@ -18,8 +18,10 @@ enum Validate {
         return shift
     }
 
+    /// Text: not empty and not only ASCII spaces, tabs, CRs and LFs. (Not `Character.isWhitespace`: its Unicode
+    /// tables change between Swift versions, and replicas built with different versions must agree.)
     static func text(_ value: String, _ field: String) throws(Rejection) {
-        guard !value.allSatisfy(\.isWhitespace) else { throw invalid(field) }
+        guard value.utf8.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { throw invalid(field) }
     }
 
     static func optionalText(_ value: String?, _ field: String) throws(Rejection) {
