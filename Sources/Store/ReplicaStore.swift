@@ -25,9 +25,20 @@ package struct ReplicaStore: Sendable {
     }
 
     /// Applies entries in order, in one transaction: each takes effect exactly once, or none does.
+    ///
+    /// `check` sees each result inside the transaction (a node compares it with the relay's outcome, digest and
+    /// hash); throwing from it rolls the whole page back.
     @discardableResult
-    package func apply(_ entries: [SequencedEntry]) throws -> [AppliedEntry] {
-        try writer.write { db in try entries.map { try Applier.apply($0, in: db) } }
+    package func apply(
+        _ entries: [SequencedEntry], check: (SequencedEntry, AppliedEntry) throws -> Void = { _, _ in }
+    ) throws -> [AppliedEntry] {
+        try writer.write { db in
+            try entries.map { entry in
+                let applied = try Applier.apply(entry, in: db)
+                try check(entry, applied)
+                return applied
+            }
+        }
     }
 
     /// Where the replica stands: applied sequence, head hash and digest.
@@ -107,5 +118,61 @@ extension ReplicaStore {
     /// Applies one entry inside a transaction the caller already holds (the relay's group commit).
     package static func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
         try Applier.apply(entry, in: db)
+    }
+}
+
+extension ReplicaStore {
+    /// A local fact (never replicated), or nil.
+    package func meta(_ key: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM local_meta WHERE key = ?", arguments: [key])
+        }
+    }
+
+    /// Sets local facts in one transaction.
+    package func setMeta(_ values: [String: String]) throws {
+        try writer.write { db in
+            for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO local_meta (key, value) VALUES (?, ?)", arguments: [key, value])
+            }
+        }
+    }
+
+    /// The role and owner of `key` in the registry at this replica's position, or nil when it is not enrolled.
+    package func enrolment(of key: PublicKey) throws -> (role: String, ownerID: String?, revoked: Bool)? {
+        try writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT role, owner_id, revoked_seq FROM keys WHERE public_key = ?", arguments: [key.hex]
+            )
+            .map { ($0["role"], $0["owner_id"], ($0["revoked_seq"] as Int?) != nil) }
+        }
+    }
+
+    /// The unrevoked relay keys of the registry (a node verifies the signed head with them).
+    package func relayKeys() throws -> [PublicKey] {
+        try writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT public_key FROM keys WHERE role = 'relay' AND revoked_seq IS NULL ORDER BY public_key"
+            )
+            .map { try PublicKey(hex: $0) }
+        }
+    }
+
+    /// The entry hash at `seq` (32 zero bytes for 0), or nil when this replica has not applied it.
+    package func hash(at seq: Int) throws -> [UInt8]? {
+        guard seq > 0 else { return EntryHash.zero }
+        return try writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT hash FROM log WHERE seq = ?", arguments: [seq]).map { Array($0) }
+        }
+    }
+}
+
+extension ReplicaStore {
+    /// Checkpoints the write-ahead log into the main file (truncating the log) and closes the database, so the main
+    /// file alone holds everything — before it is moved or replaced.
+    package func close() throws {
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try writer.close()
     }
 }

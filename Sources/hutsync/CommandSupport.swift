@@ -54,13 +54,16 @@ extension ResultCommand {
             writeStandardError("hutsync: \(error.message)\n")
             throw ExitCode(error.exitCode)
         }
-        if global.json {
-            // Results are built from canonical-safe values; fall back to the pretty form if one is not.
-            let line = (try? CanonicalJSON.encode(result)).map { String(decoding: $0, as: UTF8.self) }
-            print(line ?? result.pretty())
-        } else {
-            print(result.pretty())
-        }
+        printResult(result, json: global.json)
+    }
+}
+
+/// One JSON object on stdout: canonical with `--json`, indented for people otherwise.
+func printResult(_ result: JSONValue, json: Bool) {
+    if json, let bytes = try? CanonicalJSON.encodeUnlimited(result) {
+        print(String(decoding: bytes, as: UTF8.self))
+    } else {
+        print(result.pretty())
     }
 }
 

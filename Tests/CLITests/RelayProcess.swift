@@ -12,9 +12,10 @@ final class RelayProcess: @unchecked Sendable {  // The process handle is only t
     let port: Int
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(data: String) throws {
+    /// Starts a relay on `port` (0: a free one).
+    init(data: String, port: Int = 0) throws {
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["relay", "serve", "--data", data, "--listen", "127.0.0.1:0"]
+        process.arguments = ["relay", "serve", "--data", data, "--listen", "127.0.0.1:\(port)"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

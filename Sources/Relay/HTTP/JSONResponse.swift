@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
-package import Wire
+import Wire
 
 /// JSON answers, and the one place where relay errors become HTTP statuses.
 enum JSONResponse {
@@ -67,31 +67,5 @@ struct RelayMiddleware<Context: RequestContext>: RouterMiddleware {
                 duration: ContinuousClock.now - started)
         }
         return response
-    }
-}
-
-/// RFC 9110 IMF-fixdate: `Wed, 25 Nov 2026 06:00:00 GMT`.
-package enum HTTPDate {
-    private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    package static func format(_ time: UTCTime) -> String {
-        let text = time.description  // YYYY-MM-DDTHH:MM:SSZ
-        let date = CalendarDate(String(text.prefix(10)))!
-        let (year, month, day) = date.components
-        let clock = text.dropFirst(11).prefix(8)
-        return
-            "\(weekdays[date.isoWeekday - 1]), \(day < 10 ? "0" : "")\(day) \(months[month - 1]) \(year) \(clock) GMT"
-    }
-
-    /// Reads an IMF-fixdate, or nil.
-    package static func parse(_ text: String) -> UTCTime? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]),
-            let month = months.firstIndex(of: String(parts[2])),
-            let year = Int(parts[3])
-        else { return nil }
-        let iso = String(format: "%04d-%02d-%02dT%@Z", year, month + 1, day, String(parts[4]))
-        return UTCTime(iso)
     }
 }

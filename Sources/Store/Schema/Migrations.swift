@@ -6,6 +6,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-replica", migrate: { db in try db.execute(sql: v1) })
         migrator.registerMigration("v2-payments", migrate: { db in try db.execute(sql: v2) })
+        migrator.registerMigration("v3-meta", migrate: { db in try db.execute(sql: v3) })
         return migrator
     }
 
@@ -205,6 +206,14 @@ enum Migrations {
         ) STRICT;
         CREATE INDEX proofs_by_booking ON payment_proofs (booking_id, seq, id);
         CREATE INDEX proofs_by_txn ON payment_proofs (effective_txn_hash, seq, id);
+        """
+
+    /// Local facts about this replica (a node's relay URL, last sync, clock offset): never replicated or digested.
+    static let v3 = """
+        CREATE TABLE local_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
         """
 
     /// The replicated tables whose rows make up the state digest, in the order `docs/protocol.md` lists them.

@@ -1,0 +1,135 @@
+package import Foundation
+package import Store
+package import Wire
+
+/// A node's data folder: `node.key` (0600) and `node.sqlite` (the full replica, plus local facts: the relay URL, the
+/// genesis hash, the last sync).
+package struct NodeFolder: Sendable {
+    package let path: String
+    package var keyPath: String { path + "/node.key" }
+    package var storePath: String { path + "/node.sqlite" }
+
+    package init(path: String) { self.path = path }
+
+    /// What `node init` did.
+    package struct Initialized: Sendable {
+        package var publicKey: PublicKey
+        package var genesisHash: [UInt8]
+        package var appliedSeq: Int
+    }
+
+    /// Creates the node: a new key or the imported seed, the genesis fetched, checked (`--genesis-hash` when given)
+    /// and applied; with an imported key, the log pulled to the relay's head. Everything is built in a staging folder
+    /// and moved into place at the end, so a failure leaves nothing behind.
+    package func initialize(
+        relay: URL, genesisHash: String?, importing keyFile: String?, insecure: Bool,
+        transport makeTransport: (SigningKey) -> any RelayTransport
+    ) async throws(SyncError) -> Initialized {
+        try Self.checkRelayURL(relay, insecure: insecure)
+        try checkFree()
+        let key = try loadKey(keyFile)
+        let staging = NodeFolder(path: path + ".init-" + Hex.encode(Sodium.randomBytes(4)))
+        do {
+            try FileManager.default.createDirectory(
+                atPath: staging.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SyncError(.badInput, "cannot create \(path): \(error.localizedDescription)")
+        }
+        do {
+            let result = try await staging.build(
+                key: key, relay: relay, genesisHash: genesisHash, pullToHead: keyFile != nil,
+                transport: makeTransport(key))
+            try staging.moveInto(path)
+            return result
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging.path)
+            throw error
+        }
+    }
+
+    private func build(
+        key: SigningKey, relay: URL, genesisHash: String?, pullToHead: Bool, transport: any RelayTransport
+    ) async throws(SyncError) -> Initialized {
+        let page = try await transport.genesis()
+        guard let first = page.entries.first, first.seq == 1 else {
+            throw SyncError(.integrity, "the relay's genesis answer holds no entry 1")
+        }
+        let genesis = try SyncClient.decode(first)
+        if let genesisHash, genesisHash.lowercased() != genesis.idHex {
+            throw SyncError(
+                .integrity, "the relay's genesis hash is \(genesis.idHex), not \(genesisHash): wrong network?")
+        }
+        let store: ReplicaStore
+        do {
+            try KeyFile.create(key, path: keyPath)
+            store = try ReplicaStore(path: storePath)
+        } catch {
+            throw SyncError(.badInput, "cannot write the node's files: \(error)")
+        }
+        let client = SyncClient(store: store, transport: transport)
+        try client.apply(PullPage(entries: [first], head: page.head))
+        var meta = ["relay_url": relay.absoluteString, "genesis_hash": genesis.idHex]
+        if pullToHead {
+            let report = try await client.catchUp()
+            meta["next_counter"] = report.nextCounter.map(String.init)
+            meta["last_sync_at"] = UTCTime.now().description
+            meta["relay_head_seq"] = report.head.map { String($0.seq) }
+        }
+        do {
+            try store.setMeta(meta)
+            let applied = try store.position().appliedSeq
+            try store.close()  // everything in the main file before the folder moves
+            return Initialized(publicKey: key.publicKey, genesisHash: genesis.id, appliedSeq: applied)
+        } catch {
+            throw SyncError(.badInput, "cannot write the node's store: \(error)")
+        }
+    }
+
+    /// A non-loopback `http://` relay needs `--insecure`.
+    static func checkRelayURL(_ url: URL, insecure: Bool) throws(SyncError) {
+        guard let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty else {
+            throw SyncError(.badInput, "--relay must be an http:// or https:// URL")
+        }
+        let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if scheme == "http", !loopback, !insecure {
+            throw SyncError(
+                .badInput, "\(url.absoluteString) is plain HTTP: use https://, or pass --insecure to accept it")
+        }
+    }
+
+    private func checkFree() throws(SyncError) {
+        let files = FileManager.default
+        for name in ["node.key", "node.sqlite", "relay.key", "relay.sqlite"]
+        where files.fileExists(atPath: path + "/" + name) {
+            throw SyncError(.badInput, "\(path) already holds a node or a relay")
+        }
+    }
+
+    private func loadKey(_ keyFile: String?) throws(SyncError) -> SigningKey {
+        guard let keyFile else { return SigningKey.generate() }
+        do { return try KeyFile.read(path: keyFile) } catch { throw SyncError(.badInput, error.message) }
+    }
+
+    private func moveInto(_ target: String) throws(SyncError) {
+        let files = FileManager.default
+        do {
+            if files.fileExists(atPath: target) { try files.removeItem(atPath: target) }  // empty: checkFree passed
+            try files.moveItem(atPath: path, toPath: target)
+        } catch {
+            throw SyncError(.badInput, "cannot create \(target): \(error.localizedDescription)")
+        }
+    }
+
+    /// Opens an initialised node: its key and store.
+    package func open() throws(SyncError) -> (key: SigningKey, store: ReplicaStore) {
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw SyncError(
+                .badInput, "\(path) holds no node: run `hutsync node init --data \(path) --relay URL` first")
+        }
+        do {
+            return (try KeyFile.read(path: keyPath), try ReplicaStore(path: storePath))
+        } catch {
+            throw SyncError(.badInput, "cannot open the node in \(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Dispatch
+package import Store
+package import Wire
+
+/// Pulls the log and applies it, verifying everything a correct relay guarantees, and stopping loudly (exit 3) at
+/// the first thing it could never produce: a bad author signature, a gap, an author unknown or revoked at that
+/// position, a fork (`base_hash` not in this node's log), an outcome, digest or entry hash that differs from this
+/// node's, an unsigned head, or a relay behind this node.
+package struct SyncClient: Sendable {
+    package let store: ReplicaStore
+    package let transport: any RelayTransport
+    package var pageSize = 1000
+
+    package init(store: ReplicaStore, transport: any RelayTransport) {
+        self.store = store
+        self.transport = transport
+    }
+
+    /// What a catch-up did.
+    package struct Report: Sendable {
+        package var pulled = 0
+        package var nextCounter: Int?
+        package var head: SignedHead?
+    }
+
+    /// Pulls and applies pages until this node is at the relay's head. `progress(applied, head)` after each page.
+    package func catchUp(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> Report {
+        var report = Report()
+        while true {
+            let applied = try position().appliedSeq
+            let page = try await transport.pull(after: applied, limit: pageSize, wait: 0)
+            guard page.head.seq >= applied else {
+                throw SyncError(
+                    .integrity,
+                    "the relay's head (\(page.head.seq)) is behind this node (\(applied)): was the relay restored from an old backup?"
+                )
+            }
+            report.pulled += try apply(page)
+            report.nextCounter = page.nextCounter ?? report.nextCounter
+            report.head = page.head
+            let now = try position().appliedSeq
+            progress(now, page.head.seq)
+            if page.entries.isEmpty || now >= page.head.seq { return report }
+        }
+    }
+
+    /// Verifies and applies one page in one transaction; returns the number of entries applied.
+    @discardableResult
+    package func apply(_ page: PullPage) throws(SyncError) -> Int {
+        let start = try position().appliedSeq
+        for (offset, entry) in page.entries.enumerated() where entry.seq != start + offset + 1 {
+            throw SyncError(.integrity, "the relay sent entry \(entry.seq) where \(start + offset + 1) was due")
+        }
+        let signed = try page.entries.map { entry throws(SyncError) in try Self.decode(entry) }
+        try Self.verifySignatures(signed, seqs: page.entries.map(\.seq))
+        var hashes: [Int: [UInt8]] = [:]
+        let entries = zip(page.entries, signed).map {
+            SequencedEntry(seq: $0.seq, relayTime: $0.relayTime, changeSet: $1)
+        }
+        do {
+            try store.apply(entries) { entry, applied in
+                let relay = page.entries[entry.seq - start - 1]
+                try checkBase(entry, hashes: hashes)
+                try Self.compare(applied, with: relay)
+                hashes[entry.seq] = applied.hash
+            }
+        } catch let error as SyncError {
+            throw error
+        } catch let error as StoreError {
+            throw SyncError(.integrity, "entry refused by this node's store: \(error.message)")
+        } catch {
+            throw SyncError(.badInput, "this node's store failed: \(error)")
+        }
+        try checkHead(page.head)
+        return entries.count
+    }
+
+    private func position() throws(SyncError) -> ReplicaPosition {
+        do { return try store.position() } catch {
+            throw SyncError(.badInput, "cannot read this node's store: \(error)")
+        }
+    }
+
+    static func decode(_ entry: PulledEntry) throws(SyncError) -> SignedChangeSet {
+        do {
+            return try SignedChangeSet(transport: entry.changeSet)
+        } catch  where error.code == .unsupportedVersion || error.code == .unknownOperation {
+            throw SyncError(.upgrade, "entry \(entry.seq): \(error.message)")
+        } catch {
+            throw SyncError(.integrity, "entry \(entry.seq) is not a valid change set: \(error.message)")
+        }
+    }
+
+    /// Ed25519 verification of every author signature, across the cores.
+    static func verifySignatures(_ changeSets: [SignedChangeSet], seqs: [Int]) throws(SyncError) {
+        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: changeSets.count)
+        defer { results.deallocate() }
+        // Each iteration writes only its own slot.
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: changeSets.count) { slots[$0] = changeSets[$0].verify() }
+        if let bad = results.firstIndex(of: false) {
+            throw SyncError(.integrity, "entry \(seqs[bad]) carries a bad author signature")
+        }
+    }
+
+    /// The entry's base must be in this node's log: a `base_hash` that differs is a fork.
+    private func checkBase(_ entry: SequencedEntry, hashes: [Int: [UInt8]]) throws {
+        let changeSet = entry.changeSet.changeSet
+        let known = try hashes[changeSet.baseSeq] ?? store.hash(at: changeSet.baseSeq)
+        guard let known, Hex.encode(known) == changeSet.baseHash else {
+            throw SyncError(.integrity, "entry \(entry.seq) is based on a history this node does not have (a fork)")
+        }
+    }
+
+    static func compare(_ applied: AppliedEntry, with relay: PulledEntry) throws {
+        let outcome = String(decoding: (try? CanonicalJSON.encode(applied.outcome.json)) ?? [], as: UTF8.self)
+        if case .rejected(let rejection) = applied.outcome, rejection.op == 0,
+            [ReasonCode.authUnknownKey, .authRevoked].contains(rejection.reason)
+        {
+            throw SyncError(.integrity, "entry \(applied.seq) is by a key unknown or revoked at that position")
+        }
+        guard outcome == relay.outcome, applied.digest == relay.digest else {
+            throw SyncError(
+                .integrity,
+                "entry \(applied.seq): this node's outcome or digest differs from the relay's (run `hutsync node verify`)"
+            )
+        }
+        guard applied.hash == relay.hash else {
+            throw SyncError(.integrity, "entry \(applied.seq): the hash chain is broken")
+        }
+    }
+
+    /// The head must be signed by a relay key of the registry and agree with this node at the same sequence.
+    private func checkHead(_ head: SignedHead) throws(SyncError) {
+        let keys: [PublicKey]
+        let position = try position()
+        do { keys = try store.relayKeys() } catch { throw SyncError(.badInput, "cannot read this node's store") }
+        guard keys.contains(where: { head.verify(relay: $0) }) else {
+            throw SyncError(.integrity, "the relay's head is not signed by the relay key")
+        }
+        if head.seq == position.appliedSeq, head.hash != position.headHash || head.digest != position.digest {
+            throw SyncError(.integrity, "the relay's head differs from this node's at seq \(head.seq)")
+        }
+    }
+}

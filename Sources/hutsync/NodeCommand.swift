@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import Store
+import SyncNode
+import Wire
+
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node", abstract: "A node: a full replica of the network, synced with the relay.",
+        subcommands: [Init.self, Status.self, Sync.self, Verify.self, Rebuild.self])
+
+    /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.
+    static func folder(_ global: GlobalOptions) -> NodeFolder {
+        NodeFolder(path: global.data ?? ProcessInfo.processInfo.environment["HUTSYNC_DATA"] ?? "hutsync-node")
+    }
+
+    static func transport(_ store: ReplicaStore, key: SigningKey) throws(SyncError) -> HTTPRelayTransport {
+        guard let text = try? store.meta("relay_url"), let url = URL(string: text) else {
+            throw SyncError(.badInput, "this node has no relay URL: re-create it with `hutsync node init`")
+        }
+        return HTTPRelayTransport(
+            base: url, key: key, clockOffset: (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0)
+    }
+
+    struct Init: AsyncResultCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Create a node: a new key (or --key FILE), the genesis fetched and checked, and with --key the log.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The relay's base URL.") var relay: String
+        @Option(help: "The genesis hash the operator gave you; refused if the relay's differs.") var genesisHash:
+            String?
+        @Option(help: "Import this key file (e.g. admin.key) instead of making a new key.") var key: String?
+        @Flag(help: "Accept a plain http:// relay that is not on this machine.") var insecure = false
+
+        func execute() async throws(SyncError) -> JSONValue {
+            guard let url = URL(string: relay) else { throw SyncError(.badInput, "--relay must be a URL") }
+            let folder = NodeCommand.folder(global)
+            let created = try await folder.initialize(
+                relay: url, genesisHash: genesisHash, importing: key, insecure: insecure,
+                transport: { HTTPRelayTransport(base: url, key: $0) })
+            if !global.json, genesisHash == nil {
+                writeStandardError(
+                    "genesis hash \(Hex.encode(created.genesisHash)): compare it with the one your relay operator gave you.\n"
+                )
+            }
+            return .object([
+                JSONMember("public_key", .string(created.publicKey.hex)),
+                JSONMember("genesis_hash", .string(Hex.encode(created.genesisHash))),
+                JSONMember("applied_seq", .int(created.appliedSeq)),
+            ])
+        }
+    }
+
+    struct Status: AsyncResultCommand {
+        static let configuration = CommandConfiguration(abstract: "Where this node stands (never needs the relay).")
+        @OptionGroup var global: GlobalOptions
+
+        func execute() async throws(SyncError) -> JSONValue {
+            let (key, store) = try NodeCommand.folder(global).open()
+            do {
+                let position = try store.position()
+                let enrolment = try store.enrolment(of: key.publicKey)
+                func meta(_ name: String) throws -> JSONValue { try store.meta(name).map { .string($0) } ?? .null }
+                func number(_ name: String) throws -> JSONValue {
+                    try store.meta(name).flatMap(Int.init).map { .int($0) } ?? .null
+                }
+                let reachable: JSONValue = try store.meta("relay_reachable").map { .bool($0 == "true") } ?? .null
+                return .object([
+                    JSONMember("public_key", .string(key.publicKey.hex)),
+                    JSONMember("role", enrolment.map { $0.revoked ? .null : .string($0.role) } ?? .null),
+                    JSONMember("owner_id", enrolment?.ownerID.map { .string($0) } ?? .null),
+                    JSONMember("applied_seq", .int(position.appliedSeq)),
+                    JSONMember("relay_head_seq", try number("relay_head_seq")),
+                    JSONMember("relay_reachable", reachable),
+                    JSONMember("pending", .int(0)), JSONMember("refused", .int(0)),
+                    JSONMember("conflicts", .int(0)),
+                    JSONMember("digest", .string(Hex.encode(position.digest))),
+                    JSONMember("last_sync_at", try meta("last_sync_at")),
+                    JSONMember("clock_offset_s", try number("clock_offset_s")),
+                ])
+            } catch {
+                throw SyncError(.badInput, "cannot read this node's store: \(error)")
+            }
+        }
+    }
+
+    struct Sync: AsyncResultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pull everything the relay has, verify it entry by entry, and apply it.")
+        @OptionGroup var global: GlobalOptions
+
+        func execute() async throws(SyncError) -> JSONValue {
+            let (key, store) = try NodeCommand.folder(global).open()
+            let transport = try NodeCommand.transport(store, key: key)
+            let before = (try? store.position().appliedSeq) ?? 0
+            let report: SyncClient.Report
+            do {
+                report = try await SyncClient(store: store, transport: transport).catchUp()
+            } catch {
+                try? store.setMeta(["relay_reachable": error.kind == .unreachable ? "false" : "true"])
+                if error.kind == .notEnrolled {
+                    throw SyncError(
+                        .notEnrolled,
+                        "\(error.message). Ask an admin to run `hutsync node key grant --public-key \(key.publicKey.hex) "
+                            + "--role owner --owner OWNER_ID` and sync their node, then sync again")
+                }
+                throw error
+            }
+            let offset = transport.clockOffset
+            try? store.setMeta([
+                "relay_reachable": "true", "last_sync_at": UTCTime.now().description, "clock_offset_s": String(offset),
+                "relay_head_seq": String(report.head?.seq ?? 0),
+                "next_counter": report.nextCounter.map(String.init) ?? "",
+            ])
+            if abs(offset) > 120 {
+                writeStandardError(
+                    "warning: this computer's clock is \(offset) seconds off the relay's; please correct it\n")
+            }
+            let applied = (try? store.position().appliedSeq) ?? before
+            return .object([
+                JSONMember("pushed", .int(0)), JSONMember("pulled", .int(report.pulled)),
+                JSONMember("applied_seq", .int(applied)), JSONMember("conflicts", .int(0)),
+            ])
+        }
+    }
+
+    struct Verify: AsyncResultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the state digest from scratch and compare.")
+        @OptionGroup var global: GlobalOptions
+
+        func execute() async throws(SyncError) -> JSONValue {
+            let position = try NodeCommand.folder(global).verify()
+            return .object([
+                JSONMember("applied_seq", .int(position.appliedSeq)),
+                JSONMember("digest", .string(Hex.encode(position.digest))), JSONMember("ok", .bool(true)),
+            ])
+        }
+    }
+
+    struct Rebuild: AsyncResultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay this node's log into a fresh store (the way back after a bug is fixed).")
+        @OptionGroup var global: GlobalOptions
+
+        func execute() async throws(SyncError) -> JSONValue {
+            let position = try NodeCommand.folder(global).rebuild()
+            return .object([
+                JSONMember("applied_seq", .int(position.appliedSeq)),
+                JSONMember("digest", .string(Hex.encode(position.digest))),
+            ])
+        }
+    }
+}
+
+/// Like ``ResultCommand``, for commands that await (the node's network work).
+protocol AsyncResultCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+    func execute() async throws(SyncError) -> JSONValue
+}
+
+extension AsyncResultCommand {
+    func run() async throws {
+        let result: JSONValue
+        do {
+            result = try await execute()
+        } catch {
+            writeStandardError("hutsync: \(error.message)\n")
+            throw ExitCode(error.exitCode)
+        }
+        printResult(result, json: global.json)
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import GRDB
+import Store
+import TestSupport
+import Testing
+import Wire
+
+/// Nodes with the real binary against a live relay: enrolment, convergence, integrity failures, crash safety.
+@Suite(.serialized) struct NodeLiveTests {
+    let directory = TemporaryDirectory()
+    var relayData: String { directory.file("relay") }
+
+    func node(_ name: String) -> String { directory.file(name) }
+
+    /// A relay with a known genesis hash, serving; and the admin key.
+    func startRelay() throws -> (RelayProcess, SigningKey, String) {
+        let created = try CLI.run(["relay", "init", "--data", relayData, "--json"])
+        let genesis = try #require(CLI.json(created.stdout)?["genesis_hash"] as? String)
+        return (try RelayProcess(data: relayData), try KeyFile.read(path: relayData + "/admin.key"), genesis)
+    }
+
+    static func changeSet(_ ops: [Wire.Operation], by key: SigningKey, counter: Int) throws -> SignedChangeSet {
+        try RelayLiveTests.changeSet(ops, by: key, counter: counter)
+    }
+
+    func head(_ relay: RelayProcess, key: SigningKey) async throws -> (seq: Int, digest: String) {
+        let (_, page) = try await relay.request("GET", "/v1/pull", query: "after=999999999", key: key)
+        let head = try #require(page["head"] as? [String: Any])
+        return (head["seq"] as! Int, head["digest"] as! String)
+    }
+
+    func status(_ data: String) throws -> [String: Any] {
+        let result = try CLI.run(["node", "status", "--data", data, "--json"])
+        return try #require(CLI.json(result.stdout), "\(result.stderr)")
+    }
+
+    @Test func anOwnerIsEnrolledAndEveryReplicaConverges() async throws {
+        let (relay, admin, genesis) = try startRelay()
+        let adminInit = try CLI.run([
+            "node", "init", "--data", node("admin"), "--relay", relay.base, "--key", relayData + "/admin.key",
+            "--genesis-hash", genesis, "--json",
+        ])
+        #expect(adminInit.status == 0, "\(adminInit.stderr)")
+        #expect(try status(node("admin"))["role"] as? String == "admin")
+
+        let ownerInit = try CLI.run(["node", "init", "--data", node("owner"), "--relay", relay.base, "--json"])
+        #expect(ownerInit.status == 0, "\(ownerInit.stderr)")
+        let ownerKey = try #require(CLI.json(ownerInit.stdout)?["public_key"] as? String)
+        #expect(CLI.json(ownerInit.stdout)?["applied_seq"] as? Int == 1)
+        #expect(try status(node("owner"))["role"] is NSNull)
+        let early = try CLI.run(["node", "sync", "--data", node("owner"), "--json"])
+        #expect(early.status == 4)
+        #expect(early.stderr.contains("key grant --public-key \(ownerKey)"))
+
+        // The admin enrols the owner (pushed directly: node writes arrive with the next step).
+        let ownerID = TestID.uuid(1, kind: 0xA)
+        let enrol = try Self.changeSet(
+            [Catalogue.owner(ownerID), .keyGrant(KeyGrant(publicKey: ownerKey, role: "owner", ownerID: ownerID))],
+            by: admin, counter: 1)
+        let property = TestID.uuid(1, kind: 0xB)
+        let catalogue = try Self.changeSet(
+            [Catalogue.property(property, owner: ownerID), Catalogue.prices(property, amount: 20000)], by: admin,
+            counter: 2)
+        #expect(try await relay.push([enrol, catalogue], key: admin).0 == 200)
+
+        for name in ["owner", "admin"] {
+            let sync = try CLI.run(["node", "sync", "--data", node(name), "--json"])
+            #expect(sync.status == 0, "\(name): \(sync.stderr)")
+            #expect(CLI.json(sync.stdout)?["applied_seq"] as? Int == 3)
+        }
+        let owner = try status(node("owner"))
+        #expect(owner["role"] as? String == "owner")
+        #expect(owner["owner_id"] as? String == ownerID)
+        let relayHead = try await head(relay, key: admin)
+        #expect(owner["digest"] as? String == relayHead.digest)
+        #expect(try status(node("admin"))["digest"] as? String == relayHead.digest)
+        // The imported admin key learned where its counter stands.
+        #expect(try ReplicaStore(path: node("admin") + "/node.sqlite").meta("next_counter") == "3")
+        #expect(try CLI.run(["node", "verify", "--data", node("owner"), "--json"]).status == 0)
+        let rebuilt = try CLI.run(["node", "rebuild", "--data", node("owner"), "--json"])
+        #expect(CLI.json(rebuilt.stdout)?["digest"] as? String == relayHead.digest)
+        relay.stop(SIGTERM)
+    }
+
+    @Test func initFailuresLeaveNoFolderBehind() throws {
+        let (relay, _, _) = try startRelay()
+        let wrong = try CLI.run([
+            "node", "init", "--data", node("a"), "--relay", relay.base, "--genesis-hash",
+            String(repeating: "0", count: 64), "--json",
+        ])
+        #expect(wrong.status == 3)
+        #expect(wrong.stdout.isEmpty)
+        let unreachable = try CLI.run(["node", "init", "--data", node("b"), "--relay", "http://127.0.0.1:1", "--json"])
+        #expect(unreachable.status == 2)
+        let insecure = try CLI.run(["node", "init", "--data", node("c"), "--relay", "http://192.0.2.1:8080", "--json"])
+        #expect(insecure.status == 1)
+        #expect(insecure.stderr.contains("--insecure"))
+        let contents = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(contents == ["relay"])
+        relay.stop(SIGTERM)
+    }
+
+    /// Pushes `count` cheap change sets as a reviewer the admin grants; returns the relay's head.
+    func fill(_ relay: RelayProcess, admin: SigningKey, adminCounter: Int, count: Int) async throws {
+        let reviewer = SigningKey.generate()
+        _ = try await relay.push(
+            [try Self.changeSet([Catalogue.grant(reviewer, role: "reviewer")], by: admin, counter: adminCounter)],
+            key: admin)
+        var counter = 1
+        while counter <= count {
+            let batch = try (counter..<min(counter + 200, count + 1)).map { try RelayLiveTests.filler(reviewer, $0) }
+            #expect(try await relay.push(batch, key: reviewer).0 == 200)
+            counter += batch.count
+        }
+    }
+
+    @Test func aTamperedRelayStopsTheNodeAndItRecoversOnceTheCauseIsGone() async throws {
+        var (relay, admin, _) = try startRelay()
+        #expect(
+            try CLI.run([
+                "node", "init", "--data", node("n"), "--relay", relay.base, "--key", relayData + "/admin.key", "--json",
+            ]).status == 0)
+        try await fill(relay, admin: admin, adminCounter: 1, count: 20)
+        let backup = directory.file("relay-backup.sqlite")
+        relay.stop(SIGTERM)
+        try FileManager.default.copyItem(atPath: relayData + "/relay.sqlite", toPath: backup)
+
+        // A relay whose digest for the last entry was altered: the node refuses the page and keeps its state.
+        let tampered = try DatabaseQueue(path: relayData + "/relay.sqlite")
+        try await tampered.write { db in
+            try db.execute(sql: "UPDATE log SET digest = zeroblob(32) WHERE seq = (SELECT max(seq) FROM log)")
+        }
+        try tampered.close()
+        relay = try RelayProcess(data: relayData, port: relay.port)
+        let refused = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("digest"))
+        #expect(try status(node("n"))["applied_seq"] as? Int == 1)
+        relay.stop(SIGTERM)
+
+        // The cause is gone (the relay's good copy is back): the node syncs.
+        try FileManager.default.removeItem(atPath: relayData + "/relay.sqlite")
+        try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
+        relay = try RelayProcess(data: relayData, port: relay.port)
+        let healed = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(healed.status == 0, "\(healed.stderr)")
+        #expect(try status(node("n"))["digest"] as? String == (try await head(relay, key: admin)).digest)
+
+        // A relay restored from an older backup is behind this node: refused.
+        try await fill(relay, admin: admin, adminCounter: 2, count: 5)
+        #expect(try CLI.run(["node", "sync", "--data", node("n"), "--json"]).status == 0)
+        relay.stop(SIGTERM)
+        try FileManager.default.removeItem(atPath: relayData + "/relay.sqlite")
+        try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
+        relay = try RelayProcess(data: relayData, port: relay.port)
+        let behind = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(behind.status == 3)
+        #expect(behind.stderr.contains("behind"))
+        relay.stop(SIGTERM)
+    }
+
+    @Test func aNodeKilledMidPullAppliesEveryEntryExactlyOnce() async throws {
+        let (relay, admin, _) = try startRelay()
+        #expect(
+            try CLI.run([
+                "node", "init", "--data", node("n"), "--relay", relay.base, "--key", relayData + "/admin.key", "--json",
+            ]).status == 0)
+        try await fill(relay, admin: admin, adminCounter: 1, count: 3000)
+        // How long pulling the whole log takes here (an init with a key pulls to the head), on a second node; then
+        // kill the first node's sync at fractions of that.
+        let started = ContinuousClock.now
+        #expect(
+            try CLI.run([
+                "node", "init", "--data", node("probe"), "--relay", relay.base, "--key", relayData + "/admin.key",
+                "--json",
+            ]).status == 0)
+        let whole = ContinuousClock.now - started
+        var interrupted = 0
+        for fraction in [0.35, 0.6, 0.85] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = ["node", "sync", "--data", node("n"), "--json"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: whole * fraction)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+        }
+        #expect(interrupted > 0, "every sync finished before its kill")
+        let final = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(final.status == 0, "\(final.stderr)")
+        let head = try await head(relay, key: admin)
+        let state = try status(node("n"))
+        #expect(state["applied_seq"] as? Int == head.seq)
+        #expect(state["digest"] as? String == head.digest)
+        #expect(try CLI.run(["node", "verify", "--data", node("n"), "--json"]).status == 0)
+        let logCount = try await DatabaseQueue(path: node("n") + "/node.sqlite").read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM log")
+        }
+        #expect(logCount == head.seq)
+        relay.stop(SIGTERM)
+    }
+}
