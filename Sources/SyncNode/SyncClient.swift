@@ -23,6 +23,67 @@ package struct SyncClient: Sendable {
         package var head: SignedHead?
     }
 
+    /// Pushes the outbox in counter order (in pushes within the relay's limits); stops at a door refusal, which is
+    /// recorded on that change set and returned. Returns how many change sets the relay acknowledged.
+    package func pushOutbox() async throws(SyncError) -> (pushed: Int, refusal: SyncError?) {
+        let pending: [SignedChangeSet]
+        do { pending = try store.pendingChangeSets() } catch {
+            throw SyncError(.badInput, "cannot read the outbox: \(error)")
+        }
+        var pushed = 0
+        var start = 0
+        while start < pending.count {
+            var end = start
+            var bytes = 0
+            while end < pending.count, end - start < WireLimits.changeSetsPerPush,
+                bytes + pending[end].bytes.count * 2 < WireLimits.pushBytes - 4096
+            {
+                bytes += pending[end].bytes.count * 2
+                end += 1
+            }
+            let chunk = Array(pending[start..<end])
+            let result: PushResult
+            do {
+                result = try await transport.push(chunk)
+            } catch  where error.kind == .notEnrolled {
+                // Refused before any change set was looked at (a revoked or unknown request key): keep them all.
+                let remaining = pending.count - start
+                return (
+                    pushed,
+                    SyncError(
+                        .notEnrolled, "\(error.message) — \(remaining) change sets not accepted (kept in the outbox)")
+                )
+            }
+            let refused = result.refusal.map { (id: chunk[$0.index].id, reason: $0.code) }
+            do { try store.recordPush(acknowledged: result.acknowledged, refused: refused) } catch {
+                throw SyncError(.badInput, "cannot record the push: \(error)")
+            }
+            pushed += result.acknowledged.count
+            if let refusal = result.refusal {
+                return (pushed, Self.explain(refusal, remaining: pending.count - start - refusal.index))
+            }
+            start = end
+        }
+        return (pushed, nil)
+    }
+
+    /// What a door refusal means for this node.
+    static func explain(_ refusal: (index: Int, code: String, message: String), remaining: Int) -> SyncError {
+        switch refusal.code {
+        case "auth.revoked", "auth.unknown_key":
+            return SyncError(.notEnrolled, "\(refusal.message) — \(remaining) change sets not accepted")
+        case "base.mismatch":
+            return SyncError(
+                .integrity, "the relay's history differs from this node's — restored from an older backup?")
+        case "counter.reused":
+            return SyncError(
+                .badInput,
+                "this key is in use on another node (counter already taken) — \(remaining) change sets not accepted")
+        default:
+            return SyncError(.badInput, "the relay refused a change set: \(refusal.code) \(refusal.message)")
+        }
+    }
+
     /// Pulls and applies pages until this node is at the relay's head. `progress(applied, head)` after each page.
     package func catchUp(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> Report {
         var report = Report()

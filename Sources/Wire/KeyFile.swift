@@ -60,7 +60,8 @@ package enum KeyFile {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    package func trimmingWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         return String(self.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }

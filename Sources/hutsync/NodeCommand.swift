@@ -7,7 +7,9 @@ import Wire
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node", abstract: "A node: a full replica of the network, synced with the relay.",
-        subcommands: [Init.self, Status.self, Sync.self, Verify.self, Rebuild.self])
+        subcommands: [
+            Init.self, Status.self, Sync.self, Verify.self, Rebuild.self, OwnerCommand.self, NodeKeyCommand.self,
+        ])
 
     /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.
     static func folder(_ global: GlobalOptions) -> NodeFolder {
@@ -73,7 +75,8 @@ struct NodeCommand: AsyncParsableCommand {
                     JSONMember("applied_seq", .int(position.appliedSeq)),
                     JSONMember("relay_head_seq", try number("relay_head_seq")),
                     JSONMember("relay_reachable", reachable),
-                    JSONMember("pending", .int(0)), JSONMember("refused", .int(0)),
+                    JSONMember("pending", .int(try store.outboxCounts().pending)),
+                    JSONMember("refused", .int(try store.outboxCounts().refused)),
                     JSONMember("conflicts", .int(0)),
                     JSONMember("digest", .string(Hex.encode(position.digest))),
                     JSONMember("last_sync_at", try meta("last_sync_at")),
@@ -94,12 +97,19 @@ struct NodeCommand: AsyncParsableCommand {
             let (key, store) = try NodeCommand.folder(global).open()
             let transport = try NodeCommand.transport(store, key: key)
             let before = (try? store.position().appliedSeq) ?? 0
+            let client = SyncClient(store: store, transport: transport)
             let report: SyncClient.Report
-            do {
-                report = try await SyncClient(store: store, transport: transport).catchUp()
+            var pushed = 0
+            var doorRefusal: SyncError?
+            do throws(SyncError) {
+                (pushed, doorRefusal) = try await client.pushOutbox()
+                // A key the relay no longer accepts cannot pull either.
+                if let doorRefusal, doorRefusal.kind == .notEnrolled { throw doorRefusal }
+                report = try await client.catchUp()
+                try? store.settleOutbox(now: UTCTime.now())
             } catch {
                 try? store.setMeta(["relay_reachable": error.kind == .unreachable ? "false" : "true"])
-                if error.kind == .notEnrolled {
+                if error.kind == .notEnrolled, error.message.contains("not enrolled") {
                     throw SyncError(
                         .notEnrolled,
                         "\(error.message). Ask an admin to run `hutsync node key grant --public-key \(key.publicKey.hex) "
@@ -117,9 +127,10 @@ struct NodeCommand: AsyncParsableCommand {
                 writeStandardError(
                     "warning: this computer's clock is \(offset) seconds off the relay's; please correct it\n")
             }
+            if let doorRefusal { throw doorRefusal }
             let applied = (try? store.position().appliedSeq) ?? before
             return .object([
-                JSONMember("pushed", .int(0)), JSONMember("pulled", .int(report.pulled)),
+                JSONMember("pushed", .int(pushed)), JSONMember("pulled", .int(report.pulled)),
                 JSONMember("applied_seq", .int(applied)), JSONMember("conflicts", .int(0)),
             ])
         }

@@ -52,21 +52,38 @@ import Wire
         #expect(early.status == 4)
         #expect(early.stderr.contains("key grant --public-key \(ownerKey)"))
 
-        // The admin enrols the owner (pushed directly: node writes arrive with the next step).
-        let ownerID = TestID.uuid(1, kind: 0xA)
-        let enrol = try Self.changeSet(
-            [Catalogue.owner(ownerID), .keyGrant(KeyGrant(publicKey: ownerKey, role: "owner", ownerID: ownerID))],
-            by: admin, counter: 1)
-        let property = TestID.uuid(1, kind: 0xB)
-        let catalogue = try Self.changeSet(
-            [Catalogue.property(property, owner: ownerID), Catalogue.prices(property, amount: 20000)], by: admin,
-            counter: 2)
-        #expect(try await relay.push([enrol, catalogue], key: admin).0 == 200)
+        // The admin node enrols the owner: owner add, then a grant naming the owner still in its outbox.
+        let added = try CLI.run([
+            "node", "owner", "add", "--data", node("admin"), "--name", "Ahmed Ali", "--phone", "0300 1234567", "--json",
+        ])
+        let ownerID = try #require(CLI.json(added.stdout)?["owner_id"] as? String, "\(added.stderr)")
+        let granted = try CLI.run([
+            "node", "key", "grant", "--data", node("admin"), "--public-key", ownerKey, "--role", "owner", "--owner",
+            ownerID, "--json",
+        ])
+        #expect(CLI.json(granted.stdout)?["provisional"] as? Bool == true, "\(granted.stderr)")
+        #expect(try status(node("admin"))["pending"] as? Int == 2)
+        // A write the local view refuses: one line, exit 1, nothing added to the outbox.
+        let refused = try CLI.run([
+            "node", "key", "grant", "--data", node("admin"), "--public-key", ownerKey, "--role", "reviewer", "--json",
+        ])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("key.exists"))
+        #expect(try status(node("admin"))["pending"] as? Int == 2)
+        // Owners may not add owners: refused by the apply rules, locally.
+        #expect(
+            try CLI.run(["node", "owner", "add", "--data", node("owner"), "--name", "X", "--phone", "03001234567"])
+                .status == 4)
 
+        let adminSync = try CLI.run(["node", "sync", "--data", node("admin"), "--json"])
+        #expect(CLI.json(adminSync.stdout)?["pushed"] as? Int == 2, "\(adminSync.stderr)")
+        #expect(try status(node("admin"))["pending"] as? Int == 0)
         for name in ["owner", "admin"] {
             let sync = try CLI.run(["node", "sync", "--data", node(name), "--json"])
             #expect(sync.status == 0, "\(name): \(sync.stderr)")
             #expect(CLI.json(sync.stdout)?["applied_seq"] as? Int == 3)
+            #expect(CLI.json(sync.stdout)?["pushed"] as? Int == 0)
         }
         let owner = try status(node("owner"))
         #expect(owner["role"] as? String == "owner")
@@ -74,11 +91,49 @@ import Wire
         let relayHead = try await head(relay, key: admin)
         #expect(owner["digest"] as? String == relayHead.digest)
         #expect(try status(node("admin"))["digest"] as? String == relayHead.digest)
-        // The imported admin key learned where its counter stands.
+        // The imported admin key continues its counter: its next write is counter 3.
         #expect(try ReplicaStore(path: node("admin") + "/node.sqlite").meta("next_counter") == "3")
+        let owner2 = try CLI.run([
+            "node", "owner", "add", "--data", node("owner"), "--name", "Not allowed", "--phone", "03001234567",
+        ])
+        #expect(owner2.status == 1)
+        #expect(owner2.stderr.contains("auth.not_owner"))
         #expect(try CLI.run(["node", "verify", "--data", node("owner"), "--json"]).status == 0)
         let rebuilt = try CLI.run(["node", "rebuild", "--data", node("owner"), "--json"])
         #expect(CLI.json(rebuilt.stdout)?["digest"] as? String == relayHead.digest)
+        relay.stop(SIGTERM)
+    }
+
+    @Test func aDoorRefusalOnARevokedKeyIsReportedAndTheChangeSetKept() async throws {
+        let (relay, admin, _) = try startRelay()
+        #expect(
+            try CLI.run([
+                "node", "init", "--data", node("admin"), "--relay", relay.base, "--key", relayData + "/admin.key",
+            ]).status == 0)
+        let reviewer = try CLI.run(["node", "init", "--data", node("reviewer"), "--relay", relay.base, "--json"])
+        let reviewerKey = try #require(CLI.json(reviewer.stdout)?["public_key"] as? String)
+        #expect(
+            try CLI.run([
+                "node", "key", "grant", "--data", node("admin"), "--public-key", reviewerKey, "--role", "admin",
+            ]).status == 0)
+        #expect(try CLI.run(["node", "sync", "--data", node("admin")]).status == 0)
+        #expect(try CLI.run(["node", "sync", "--data", node("reviewer")]).status == 0)
+        // The second admin writes offline; meanwhile the first revokes it.
+        #expect(
+            try CLI.run([
+                "node", "owner", "add", "--data", node("reviewer"), "--name", "Late", "--phone", "03001234567",
+            ]).status == 0)
+        #expect(
+            try CLI.run(["node", "key", "revoke", "--data", node("admin"), "--public-key", reviewerKey]).status == 0)
+        #expect(try CLI.run(["node", "sync", "--data", node("admin")]).status == 0)
+        let refused = try CLI.run(["node", "sync", "--data", node("reviewer"), "--json"])
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("revoked at seq"))
+        #expect(refused.stderr.contains("1 change sets not accepted (kept in the outbox)"))
+        #expect(refused.stdout.isEmpty)
+        // Nothing is discarded: the change set is still in the outbox.
+        #expect(try status(node("reviewer"))["pending"] as? Int == 1)
+        _ = admin
         relay.stop(SIGTERM)
     }
 

@@ -7,6 +7,7 @@ enum Migrations {
         migrator.registerMigration("v1-replica", migrate: { db in try db.execute(sql: v1) })
         migrator.registerMigration("v2-payments", migrate: { db in try db.execute(sql: v2) })
         migrator.registerMigration("v3-meta", migrate: { db in try db.execute(sql: v3) })
+        migrator.registerMigration("v4-outbox", migrate: { db in try db.execute(sql: v4) })
         return migrator
     }
 
@@ -213,6 +214,27 @@ enum Migrations {
         CREATE TABLE local_meta (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
+        ) STRICT;
+        """
+
+    /// A node's own change sets not yet applied from the log, and the ones the log or the door refused. Local only.
+    static let v4 = """
+        CREATE TABLE outbox (
+            counter INTEGER PRIMARY KEY,
+            id BLOB NOT NULL UNIQUE,
+            change_set BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            acknowledged_seq INTEGER,
+            door_refusal TEXT
+        ) STRICT;
+
+        CREATE TABLE refusals (
+            id BLOB PRIMARY KEY,
+            counter INTEGER NOT NULL,
+            seq INTEGER,
+            reason TEXT NOT NULL,
+            at INTEGER NOT NULL
         ) STRICT;
         """
 

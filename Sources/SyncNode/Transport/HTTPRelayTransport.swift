@@ -35,6 +35,23 @@ package final class HTTPRelayTransport: RelayTransport, @unchecked Sendable {
         try PullPage(json: try await get("/v1/pull", query: "after=\(after)&limit=\(limit)&wait=\(wait)", signed: true))
     }
 
+    package func push(_ changeSets: [SignedChangeSet]) async throws(SyncError) -> PushResult {
+        let body =
+            (try? CanonicalJSON.encodeUnlimited(
+                .object([JSONMember("change_sets", .array(changeSets.map(\.transport)))]))) ?? []
+        var (status, answer, error) = try await send("/v1/push", query: "", signed: true, method: "POST", body: body)
+        if status == 401, error.code == "auth.clock_skew" {
+            (status, answer, error) = try await send("/v1/push", query: "", signed: true, method: "POST", body: body)
+        }
+        switch status {
+        case 200, 400, 409, 413: return try PushResult(json: answer)
+        case 401 where ["auth.unknown_key", "auth.revoked"].contains(error.code):
+            throw SyncError(.notEnrolled, error.message)
+        case 500...: throw SyncError(.unreachable, "the relay answered \(status): \(error.message)")
+        default: throw SyncError(.badInput, "the relay refused the push: \(error.code) \(error.message)")
+        }
+    }
+
     private func get(_ path: String, query: String, signed: Bool) async throws(SyncError) -> [UInt8] {
         var (status, body, error) = try await send(path, query: query, signed: signed)
         if status == 401, error.code == "auth.clock_skew" {
@@ -49,15 +66,17 @@ package final class HTTPRelayTransport: RelayTransport, @unchecked Sendable {
         }
     }
 
-    private func send(_ path: String, query: String, signed: Bool) async throws(SyncError)
-        -> (Int, [UInt8], (code: String, message: String))
+    private func send(_ path: String, query: String, signed: Bool, method: String = "GET", body: [UInt8] = [])
+        async throws(SyncError) -> (Int, [UInt8], (code: String, message: String))
     {
         let url = URL(string: base.absoluteString.trimmingSuffix("/") + path + (query.isEmpty ? "" : "?" + query))!
         var request = URLRequest(url: url)
+        request.httpMethod = method
+        if !body.isEmpty { request.httpBody = Data(body) }
         if signed, let key {
             let now = UTCTime(seconds: UTCTime.now().seconds + clockOffset)
             for (name, value) in RequestSignature.sign(
-                method: "GET", path: path, query: query, body: [], key: key, time: now)
+                method: method, path: path, query: query, body: body, key: key, time: now)
             {
                 request.setValue(value, forHTTPHeaderField: name)
             }

@@ -7,6 +7,40 @@ package protocol RelayTransport: Sendable {
     func genesis() async throws(SyncError) -> PullPage
     /// `GET /v1/pull`: entries after `after` (signed).
     func pull(after: Int, limit: Int, wait: Int) async throws(SyncError) -> PullPage
+    /// `POST /v1/push` (signed).
+    func push(_ changeSets: [SignedChangeSet]) async throws(SyncError) -> PushResult
+}
+
+/// The relay's answer to a push: what it sequenced (or already had), its refusal if any, the next counter.
+package struct PushResult: Sendable {
+    package var acknowledged: [(id: [UInt8], seq: Int)] = []
+    package var refusal: (index: Int, code: String, message: String)?
+    package var nextCounter: Int?
+
+    package init() {}
+
+    /// Reads a push answer (200 or a refusal's status with the same body).
+    package init(json bytes: [UInt8]) throws(SyncError) {
+        guard let value = try? CanonicalJSON.decodeUnlimited(bytes) else {
+            throw SyncError(.integrity, "the relay answered a malformed push result")
+        }
+        if case .array(let results)? = value["results"] {
+            for result in results {
+                guard case .string(let id)? = result["id"], let bytes = try? Hex.decode(id, byteCount: 32),
+                    case .int(let seq)? = result["seq"]
+                else { throw SyncError(.integrity, "the relay answered a malformed push result") }
+                acknowledged.append((bytes, seq))
+            }
+        }
+        if let refusal = value["refusal"], case .int(let index)? = refusal["index"],
+            case .string(let code)? = refusal["code"]
+        {
+            var message = code
+            if case .string(let text)? = refusal["message"] { message = text }
+            self.refusal = (index, code, message)
+        }
+        if case .int(let counter)? = value["next_counter"] { nextCounter = counter }
+    }
 }
 
 /// One entry as the relay serves it.

@@ -1,0 +1,138 @@
+import Foundation
+package import GRDB
+package import Wire
+
+/// A node's own writes: signed, checked against the local view, kept durably until the log applies them.
+///
+/// The local view is the sequenced state with the pending change sets applied on top. It is computed inside a
+/// savepoint that is always rolled back, so the sequenced tables stay authoritative and "rebasing" is simply
+/// re-applying what is still pending on the newest state.
+extension ReplicaStore {
+    /// Signs and stores one local write, in one transaction that takes the next counter: refused (nothing written)
+    /// when applying it to the local view rejects it.
+    ///
+    /// - Parameters:
+    ///   - key: this node's key; the change set's author.
+    ///   - now: the node's clock corrected by the relay offset (provisional relay time).
+    ///   - operations: the change set's operations.
+    /// - Returns: the signed change set and its provisional outcome (`applied` or `conflicted`).
+    package func write(_ operations: [Wire.Operation], key: SigningKey, now: UTCTime) throws -> (
+        SignedChangeSet, Outcome
+    ) {
+        try writer.write { db in
+            let state = try StateRow.fetch(db)
+            let sequenced =
+                try Int.fetchOne(
+                    db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.publicKey.hex])
+                ?? 0
+            let queued = try Int.fetchOne(db, sql: "SELECT max(counter) FROM outbox") ?? 0
+            let changeSet = ChangeSet(
+                author: key.publicKey, counter: max(sequenced, queued) + 1, baseSeq: state.appliedSeq,
+                baseHash: state.headHash, time: now, ops: operations)
+            let signed = try SignedChangeSet(signing: changeSet, with: key)
+            let outcome = try Self.provisional(db, appending: signed, now: now).last ?? .applied
+            if case .rejected(let rejection) = outcome { throw rejection }
+            try db.execute(
+                sql: "INSERT INTO outbox (counter, id, change_set, signature, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    changeSet.counter, Data(signed.id), Data(signed.bytes), Data(signed.signature), now.seconds,
+                ])
+            return (signed, outcome)
+        }
+    }
+
+    /// Runs `body` on the local view (sequenced state plus pending change sets), then discards the view.
+    package func withLocalView<T>(now: UTCTime, _ body: (Database) throws -> T) throws -> T {
+        try writer.write { db in
+            var result: T?
+            try db.inSavepoint {
+                _ = try Self.provisional(db, appending: nil, now: now)
+                result = try body(db)
+                return .rollback
+            }
+            return result!
+        }
+    }
+
+    /// Applies the pending change sets (and `extra`) as provisional entries on top of the sequenced state, inside
+    /// a savepoint that is rolled back; returns their outcomes in order.
+    private static func provisional(_ db: Database, appending extra: SignedChangeSet?, now: UTCTime) throws -> [Outcome]
+    {
+        var outcomes: [Outcome] = []
+        try db.inSavepoint {
+            let state = try StateRow.fetch(db)
+            var seq = state.appliedSeq
+            let time = UTCTime(seconds: max(now.seconds, state.relayTime))
+            for changeSet in try pending(db) + (extra.map { [$0] } ?? []) {
+                seq += 1
+                do {
+                    outcomes.append(
+                        try Applier.apply(SequencedEntry(seq: seq, relayTime: time, changeSet: changeSet), in: db)
+                            .outcome)
+                } catch is StoreError {
+                    // A pending change set that no longer follows (its counter was taken): it cannot apply.
+                    outcomes.append(.rejected(op: 0, reason: ReasonCode("local.stale")))
+                    seq -= 1
+                }
+            }
+            return .rollback
+        }
+        return outcomes
+    }
+
+    /// The pending change sets: in the outbox, not refused at the door, not yet in the log; in counter order.
+    static func pending(_ db: Database) throws -> [SignedChangeSet] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT change_set, signature FROM outbox
+                WHERE door_refusal IS NULL AND id NOT IN (SELECT id FROM log) ORDER BY counter
+                """
+        ).map { try SignedChangeSet(bytes: Array($0["change_set"] as Data), signature: Array($0["signature"] as Data)) }
+    }
+
+    /// The change sets to push, in counter order.
+    package func pendingChangeSets() throws -> [SignedChangeSet] { try writer.read { db in try Self.pending(db) } }
+
+    /// Records the relay's acknowledgements and its door refusal, if any (which stops pushing for this key).
+    package func recordPush(acknowledged: [(id: [UInt8], seq: Int)], refused: (id: [UInt8], reason: String)?) throws {
+        try writer.write { db in
+            for (id, seq) in acknowledged {
+                try db.execute(sql: "UPDATE outbox SET acknowledged_seq = ? WHERE id = ?", arguments: [seq, Data(id)])
+            }
+            if let refused {
+                try db.execute(
+                    sql: "UPDATE outbox SET door_refusal = ? WHERE id = ?",
+                    arguments: [refused.reason, Data(refused.id)])
+            }
+        }
+    }
+
+    /// Moves change sets the log has applied out of the outbox; the ones sequenced as rejected go to the refusals
+    /// list with their reason. Idempotent.
+    package func settleOutbox(now: UTCTime) throws {
+        try writer.write { db in
+            let settled = try Row.fetchAll(
+                db, sql: "SELECT o.id, o.counter, l.seq, l.outcome FROM outbox o JOIN log l ON l.id = o.id")
+            for row in settled {
+                let outcome = try CanonicalJSON.decode(Array((row["outcome"] as String).utf8))
+                if case .string(let reason)? = outcome["reason"] {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO refusals (id, counter, seq, reason, at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [row["id"] as Data, row["counter"] as Int, row["seq"] as Int, reason, now.seconds])
+                }
+                try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
+            }
+        }
+    }
+
+    /// Counts for `node status`: pending (not refused) and refused (at the door or in the log).
+    package func outboxCounts() throws -> (pending: Int, refused: Int) {
+        try writer.read { db in
+            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE door_refusal IS NULL") ?? 0
+            let door = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE door_refusal IS NOT NULL") ?? 0
+            let logged = try Int.fetchOne(db, sql: "SELECT count(*) FROM refusals") ?? 0
+            return (pending, door + logged)
+        }
+    }
+}

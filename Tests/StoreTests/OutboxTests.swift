@@ -1,0 +1,67 @@
+import GRDB
+import Store
+import TestSupport
+import Testing
+
+/// A node's local writes: checked against the local view (sequenced state plus pending change sets), kept until the
+/// log applies them, and listed as refused when the log rejects them.
+@Suite struct OutboxTests {
+    static let now = UTCTime("2026-11-25T06:00:00Z")!
+
+    /// Sequences the outbox as a relay would (after `before`, which the relay orders first), then settles it.
+    static func sequence(_ harness: inout StoreHarness, before: [SequencedEntry] = []) throws {
+        try harness.store.apply(before)
+        let position = try harness.store.position()
+        let entries = try harness.store.pendingChangeSets().enumerated().map { offset, changeSet in
+            SequencedEntry(seq: position.appliedSeq + offset + 1, relayTime: Self.now, changeSet: changeSet)
+        }
+        try harness.store.apply(entries)
+        try harness.store.settleOutbox(now: Self.now)
+    }
+
+    @Test func writesSeePendingWritesAndRefusedOnesLeaveNoTrace() throws {
+        var harness = try StoreHarness()
+        let admin = harness.log.admin
+        let ownerID = TestID.uuid(7, kind: 0xA)
+        let newKey = try SigningKey(seed: [UInt8](repeating: 0x61, count: 32))
+        let before = try harness.store.position()
+        let (first, _) = try harness.store.write([Catalogue.owner(ownerID)], key: admin, now: Self.now)
+        // The grant names the owner still in the outbox: the local view has it.
+        let (second, _) = try harness.store.write(
+            [Catalogue.grant(newKey, role: "owner", owner: ownerID)], key: admin, now: Self.now)
+        #expect(first.changeSet.counter == 2)  // the harness's admin wrote counter 1
+        #expect(second.changeSet.counter == 3)
+        #expect(second.changeSet.baseSeq == before.appliedSeq)
+        #expect(try harness.store.outboxCounts().pending == 2)
+        // The sequenced state did not move.
+        #expect(try harness.store.position() == before)
+
+        #expect(throws: Rejection.self) {
+            try harness.store.write(
+                [Catalogue.grant(newKey, role: "owner", owner: TestID.uuid(8, kind: 0xA))], key: admin, now: Self.now)
+        }
+        #expect(try harness.store.outboxCounts().pending == 2)
+
+        try Self.sequence(&harness)
+        #expect(try harness.store.outboxCounts() == (pending: 0, refused: 0))
+        #expect(try harness.store.enrolment(of: newKey.publicKey)?.role == "owner")
+    }
+
+    @Test func aWriteThatLosesInTheLogIsListedAsRefused() throws {
+        var harness = try StoreHarness()
+        let property = TestID.uuid(1, kind: 0xB)
+        try harness.addProperty(property)
+        _ = try harness.store.write(
+            [Catalogue.block(TestID.uuid(1, kind: 0xC), property: property, date: "2026-12-05", shift: .day)],
+            key: harness.ownerA,
+            now: Self.now)
+        // Another node's booking of the same day reaches the relay first.
+        let competing = harness.log.entry(
+            [Catalogue.book(TestID.uuid(1, kind: 1), property: property, date: "2026-12-05", shift: .fullDay)],
+            by: harness.log.admin)
+        #expect(throws: Never.self) { try Self.sequence(&harness, before: [competing]) }
+        #expect(try harness.store.outboxCounts() == (pending: 0, refused: 1))
+        let reason = try harness.store.writer.read { db in try String.fetchOne(db, sql: "SELECT reason FROM refusals") }
+        #expect(reason == "slot.taken")
+    }
+}
