@@ -136,3 +136,41 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// Conflicted bookings this key should hear about (interfaces.md, `node conflicts`): the ones whose create it
+    /// wrote; for an owner key also those on its owner's properties; for an admin key all.
+    package func conflictCount(for key: PublicKey) throws -> Int {
+        try writer.read { db in
+            let enrolment = try Row.fetchOne(
+                db, sql: "SELECT role, owner_id FROM keys WHERE public_key = ?", arguments: [key.hex])
+            let role: String? = enrolment?["role"]
+            if role == "admin" {
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE status = 'Conflicted'") ?? 0
+            }
+            return try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM bookings b JOIN properties p ON p.id = b.property_id
+                    WHERE b.status = 'Conflicted' AND (b.author = ? OR (? IS NOT NULL AND p.owner_id = ?))
+                    """,
+                arguments: [key.hex, enrolment?["owner_id"] as String?, enrolment?["owner_id"] as String?]) ?? 0
+        }
+    }
+
+    /// The outbox for `node outbox`: each change set with its counter, operations, acknowledgement and door refusal.
+    package func outboxListing() throws -> [(
+        id: String, counter: Int, operations: [String], acknowledgedSeq: Int?, refusal: String?
+    )] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY counter").map { row in
+                let changeSet = try ChangeSet.decode(canonical: Array(row["change_set"] as Data))
+                return (
+                    Hex.encode(Array(row["id"] as Data)), row["counter"], changeSet.ops.map(\.name),
+                    row["acknowledged_seq"],
+                    row["door_refusal"]
+                )
+            }
+        }
+    }
+}

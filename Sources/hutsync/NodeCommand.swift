@@ -8,7 +8,8 @@ struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node", abstract: "A node: a full replica of the network, synced with the relay.",
         subcommands: [
-            Init.self, Status.self, Sync.self, Verify.self, Rebuild.self, OwnerCommand.self, NodeKeyCommand.self,
+            Init.self, Status.self, Sync.self, Verify.self, Rebuild.self, Outbox.self, OwnerCommand.self,
+            NodeKeyCommand.self,
         ])
 
     /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.
@@ -77,7 +78,7 @@ struct NodeCommand: AsyncParsableCommand {
                     JSONMember("relay_reachable", reachable),
                     JSONMember("pending", .int(try store.outboxCounts().pending)),
                     JSONMember("refused", .int(try store.outboxCounts().refused)),
-                    JSONMember("conflicts", .int(0)),
+                    JSONMember("conflicts", .int(try store.conflictCount(for: key.publicKey))),
                     JSONMember("digest", .string(Hex.encode(position.digest))),
                     JSONMember("last_sync_at", try meta("last_sync_at")),
                     JSONMember("clock_offset_s", try number("clock_offset_s")),
@@ -133,6 +134,29 @@ struct NodeCommand: AsyncParsableCommand {
                 JSONMember("pushed", .int(pushed)), JSONMember("pulled", .int(report.pulled)),
                 JSONMember("applied_seq", .int(applied)), JSONMember("conflicts", .int(0)),
             ])
+        }
+    }
+
+    struct Outbox: AsyncResultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "This node's change sets not yet applied from the log, and their door refusals.")
+        @OptionGroup var global: GlobalOptions
+
+        func execute() async throws(SyncError) -> JSONValue {
+            let (_, store) = try NodeCommand.folder(global).open()
+            do {
+                let items = try store.outboxListing().map { item -> JSONValue in
+                    .object([
+                        JSONMember("id", .string(item.id)), JSONMember("counter", .int(item.counter)),
+                        JSONMember("operations", .array(item.operations.map { .string($0) })),
+                        JSONMember("acknowledged_seq", item.acknowledgedSeq.map { .int($0) } ?? .null),
+                        JSONMember("refusal", item.refusal.map { .string($0) } ?? .null),
+                    ])
+                }
+                return .object([JSONMember("outbox", .array(items))])
+            } catch {
+                throw SyncError(.badInput, "cannot read the outbox: \(error)")
+            }
         }
     }
 

@@ -63,6 +63,11 @@ import Wire
         ])
         #expect(CLI.json(granted.stdout)?["provisional"] as? Bool == true, "\(granted.stderr)")
         #expect(try status(node("admin"))["pending"] as? Int == 2)
+        let outbox = try #require(
+            CLI.json(try CLI.run(["node", "outbox", "--data", node("admin"), "--json"]).stdout)?["outbox"]
+                as? [[String: Any]])
+        #expect(outbox.map { $0["operations"] as? [String] } == [["owner.put"], ["key.grant"]])
+        #expect(outbox.map { $0["counter"] as? Int } == [1, 2])
         // A write the local view refuses: one line, exit 1, nothing added to the outbox.
         let refused = try CLI.run([
             "node", "key", "grant", "--data", node("admin"), "--public-key", ownerKey, "--role", "reviewer", "--json",

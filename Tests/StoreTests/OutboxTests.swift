@@ -65,3 +65,21 @@ import Testing
         #expect(reason == "slot.taken")
     }
 }
+
+extension OutboxTests {
+    @Test func conflictsAreCountedForTheKeysThatShouldHearOfThem() throws {
+        var harness = try StoreHarness()
+        let property = TestID.uuid(1, kind: 0xB)
+        try harness.addProperty(property)
+        try harness.apply(
+            [Catalogue.book(TestID.uuid(1, kind: 1), property: property, date: "2026-12-05", shift: .day)],
+            by: harness.log.admin)
+        try harness.apply(
+            [Catalogue.book(TestID.uuid(2, kind: 1), property: property, date: "2026-12-05", shift: .fullDay)],
+            by: harness.log.admin)
+        #expect(try harness.store.conflictCount(for: harness.log.admin.publicKey) == 1)
+        #expect(try harness.store.conflictCount(for: harness.ownerA.publicKey) == 1)  // on its property
+        #expect(try harness.store.conflictCount(for: harness.ownerB.publicKey) == 0)
+        #expect(try harness.store.conflictCount(for: harness.reviewer.publicKey) == 0)
+    }
+}
