@@ -3,7 +3,7 @@ package struct SyncError: Error, Sendable, CustomStringConvertible {
     package let kind: Kind
     package let message: String
 
-    package enum Kind: Sendable {
+    package enum Kind: Sendable, Hashable {
         /// Bad input or refused by a rule (exit 1).
         case badInput
         /// The relay cannot be reached, timed out or answered 5xx; nothing local changed (exit 2).

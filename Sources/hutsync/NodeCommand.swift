@@ -104,8 +104,9 @@ struct NodeCommand: AsyncParsableCommand {
             var doorRefusal: SyncError?
             do throws(SyncError) {
                 (pushed, doorRefusal) = try await client.pushOutbox()
-                // A key the relay no longer accepts cannot pull either.
-                if let doorRefusal, doorRefusal.kind == .notEnrolled { throw doorRefusal }
+                // A key the relay no longer accepts cannot pull either; a relay whose history differs from this
+                // node's must not be pulled from.
+                if let doorRefusal, [.notEnrolled, .integrity].contains(doorRefusal.kind) { throw doorRefusal }
                 report = try await client.catchUp()
                 try? store.settleOutbox(now: UTCTime.now())
             } catch {

@@ -263,3 +263,61 @@ import Wire
         relay.stop(SIGTERM)
     }
 }
+
+extension NodeLiveTests {
+    /// Two relays with the same genesis whose logs diverge at seq 2 (a relay answering two nodes differently).
+    func forkedRelays() async throws -> (RelayProcess, RelayProcess, SigningKey) {
+        _ = try CLI.run(["relay", "init", "--data", relayData, "--json"])
+        try FileManager.default.copyItem(atPath: relayData, toPath: directory.file("relay2"))
+        let admin = try KeyFile.read(path: relayData + "/admin.key")
+        let first = try RelayProcess(data: relayData)
+        let second = try RelayProcess(data: directory.file("relay2"))
+        #expect(try await first.push([try Self.changeSet([Catalogue.owner(TestID.uuid(1, kind: 0xA))], by: admin, counter: 1)], key: admin).0 == 200)
+        let otherTwo = try Self.changeSet([Catalogue.owner(TestID.uuid(2, kind: 0xA))], by: admin, counter: 1)
+        #expect(try await second.push([otherTwo], key: admin).0 == 200)
+        return (first, second, admin)
+    }
+
+    func pointNode(_ data: String, at relay: RelayProcess) throws {
+        try ReplicaStore(path: data + "/node.sqlite").setMeta(["relay_url": relay.base])
+    }
+
+    @Test func aForkedRelayStopsTheNode() async throws {
+        let (first, second, admin) = try await forkedRelays()
+        #expect(try CLI.run(["node", "init", "--data", node("n"), "--relay", first.base, "--key", relayData + "/admin.key"]).status == 0)
+        // A change set based on the second relay's seq 2, pushed by another node of that relay.
+        let secondHead = try await head(second, key: admin)
+        let (_, page) = try await second.request("GET", "/v1/pull", query: "after=1", key: admin)
+        let hashTwo = try #require(((page["entries"] as? [[String: Any]])?.first?["hash"]) as? String)
+        let based = try SignedChangeSet(
+            signing: ChangeSet(
+                author: admin.publicKey, counter: 2, baseSeq: 2, baseHash: try Hex.decode(hashTwo), time: UTCTime.now(),
+                ops: [Catalogue.owner(TestID.uuid(3, kind: 0xA))]),
+            with: admin)
+        #expect(try await second.push([based], key: admin).0 == 200)
+        #expect(secondHead.seq == 2)
+
+        try pointNode(node("n"), at: second)
+        let fork = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(fork.status == 3)
+        #expect(fork.stderr.contains("fork") || fork.stderr.contains("differs"), "\(fork.stderr)")
+        #expect(try status(node("n"))["applied_seq"] as? Int == 2)
+        first.stop(SIGTERM)
+        second.stop(SIGTERM)
+    }
+
+    @Test func aPushBasedOnHistoryTheRelayLacksIsBaseMismatch() async throws {
+        let (first, second, _) = try await forkedRelays()
+        #expect(try CLI.run(["node", "init", "--data", node("n"), "--relay", first.base, "--key", relayData + "/admin.key"]).status == 0)
+        // Written on the first relay's history (seq 2), pushed to the second.
+        #expect(try CLI.run(["node", "owner", "add", "--data", node("n"), "--name", "Forked", "--phone", "03001234567"]).status == 0)
+        try pointNode(node("n"), at: second)
+        let refused = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("restored from an older backup"), "\(refused.stderr)")
+        #expect(try status(node("n"))["pending"] as? Int == 0)  // not pushable any more
+        #expect(try CLI.run(["node", "outbox", "--data", node("n"), "--json"]).stdout.contains("base.mismatch"))
+        first.stop(SIGTERM)
+        second.stop(SIGTERM)
+    }
+}
