@@ -174,3 +174,76 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// Re-signs this node's never-acknowledged pending change sets with fresh, gapless counters after the last one
+    /// the log (or an acknowledgement) has for this key, and the current base — when their counters no longer fit
+    /// (taken in the log by other change sets after a restored backup, or freed by a drop). Operations are kept as
+    /// they were. Returns how many were re-signed.
+    package func renumberPending(key: SigningKey, now: UTCTime) throws -> Int {
+        try writer.write { db in try Self.renumber(db, key: key, now: now) }
+    }
+
+    static func renumber(_ db: Database, key: SigningKey, now: UTCTime) throws -> Int {
+        let sequenced =
+            try Int.fetchOne(
+                db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.publicKey.hex])
+            ?? 0
+        let acknowledged = try Int.fetchOne(
+            db,
+            sql: "SELECT max(counter) FROM outbox WHERE acknowledged_seq IS NOT NULL AND id NOT IN (SELECT id FROM log)"
+        )
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT counter, change_set FROM outbox
+                WHERE acknowledged_seq IS NULL AND id NOT IN (SELECT id FROM log)
+                    AND (door_refusal IS NULL OR door_refusal = 'counter.reused')
+                ORDER BY counter
+                """)
+        var next = max(sequenced, acknowledged ?? 0) + 1
+        // Nothing to do when the pending counters already run next, next + 1, … without a gap.
+        guard rows.map({ $0["counter"] as Int }) != Array(next..<(next + rows.count)) else { return 0 }
+        let state = try StateRow.fetch(db)
+        // Remove them all first: the new counters overlap the old ones.
+        for row in rows {
+            try db.execute(sql: "DELETE FROM outbox WHERE counter = ?", arguments: [row["counter"] as Int])
+        }
+        for row in rows {
+            let old = try ChangeSet.decode(canonical: Array(row["change_set"] as Data))
+            let fresh = try SignedChangeSet(
+                signing: ChangeSet(
+                    author: key.publicKey, counter: next, baseSeq: state.appliedSeq, baseHash: state.headHash,
+                    time: now,
+                    ops: old.ops),
+                with: key)
+            try db.execute(
+                sql: "INSERT INTO outbox (counter, id, change_set, signature, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [next, Data(fresh.id), Data(fresh.bytes), Data(fresh.signature), now.seconds])
+            next += 1
+        }
+        return rows.count
+    }
+
+    /// Removes a change set refused at the door, records it in the refusals list, and re-signs the later ones with
+    /// fresh counters. Returns the door's reason.
+    package func dropFromOutbox(idPrefix: String, key: SigningKey, now: UTCTime) throws -> (
+        reason: String, resigned: Int
+    ) {
+        try writer.write { db in
+            let matches = try Row.fetchAll(db, sql: "SELECT id, counter, door_refusal FROM outbox")
+                .filter { Hex.encode(Array($0["id"] as Data)).hasPrefix(idPrefix.lowercased()) }
+            guard matches.count == 1, let row = matches.first else {
+                throw Rejection(reason: ReasonCode(matches.isEmpty ? "outbox.unknown" : "outbox.ambiguous"))
+            }
+            guard let reason: String = row["door_refusal"] else {
+                throw Rejection(reason: ReasonCode("outbox.not_refused"))
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO refusals (id, counter, seq, reason, at) VALUES (?, ?, NULL, ?, ?)",
+                arguments: [row["id"] as Data, row["counter"] as Int, "dropped: " + reason, now.seconds])
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
+            return (reason, try Self.renumber(db, key: key, now: now))
+        }
+    }
+}

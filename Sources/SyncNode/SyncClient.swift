@@ -25,7 +25,7 @@ package struct SyncClient: Sendable {
 
     /// Pushes the outbox in counter order (in pushes within the relay's limits); stops at a door refusal, which is
     /// recorded on that change set and returned. Returns how many change sets the relay acknowledged.
-    package func pushOutbox() async throws(SyncError) -> (pushed: Int, refusal: SyncError?) {
+    package func pushOutbox() async throws(SyncError) -> (pushed: Int, refusal: (code: String, error: SyncError)?) {
         let pending: [SignedChangeSet]
         do { pending = try store.pendingChangeSets() } catch {
             throw SyncError(.badInput, "cannot read the outbox: \(error)")
@@ -48,11 +48,8 @@ package struct SyncClient: Sendable {
             } catch  where error.kind == .notEnrolled {
                 // Refused before any change set was looked at (a revoked or unknown request key): keep them all.
                 let remaining = pending.count - start
-                return (
-                    pushed,
-                    SyncError(
-                        .notEnrolled, "\(error.message) — \(remaining) change sets not accepted (kept in the outbox)")
-                )
+                let message = "\(error.message) — \(remaining) change sets not accepted (kept in the outbox)"
+                return (pushed, ("auth.revoked", SyncError(.notEnrolled, message)))
             }
             let refused = result.refusal.map { (id: chunk[$0.index].id, reason: $0.code) }
             do { try store.recordPush(acknowledged: result.acknowledged, refused: refused) } catch {
@@ -60,7 +57,7 @@ package struct SyncClient: Sendable {
             }
             pushed += result.acknowledged.count
             if let refusal = result.refusal {
-                return (pushed, Self.explain(refusal, remaining: pending.count - start - refusal.index))
+                return (pushed, (refusal.code, Self.explain(refusal, remaining: pending.count - start - refusal.index)))
             }
             start = end
         }

@@ -98,17 +98,9 @@ struct NodeCommand: AsyncParsableCommand {
             let (key, store) = try NodeCommand.folder(global).open()
             let transport = try NodeCommand.transport(store, key: key)
             let before = (try? store.position().appliedSeq) ?? 0
-            let client = SyncClient(store: store, transport: transport)
-            let report: SyncClient.Report
-            var pushed = 0
-            var doorRefusal: SyncError?
-            do throws(SyncError) {
-                (pushed, doorRefusal) = try await client.pushOutbox()
-                // A key the relay no longer accepts cannot pull either; a relay whose history differs from this
-                // node's must not be pulled from.
-                if let doorRefusal, [.notEnrolled, .integrity].contains(doorRefusal.kind) { throw doorRefusal }
-                report = try await client.catchUp()
-                try? store.settleOutbox(now: UTCTime.now())
+            let result: NodeSync.Result
+            do {
+                result = try await NodeSync(store: store, key: key, transport: transport).run()
             } catch {
                 try? store.setMeta(["relay_reachable": error.kind == .unreachable ? "false" : "true"])
                 if error.kind == .notEnrolled, error.message.contains("not enrolled") {
@@ -119,44 +111,88 @@ struct NodeCommand: AsyncParsableCommand {
                 }
                 throw error
             }
+            if result.resigned > 0 {
+                writeStandardError(
+                    "re-signed \(result.resigned) change sets whose counters were already taken in the log "
+                        + "(restored from a backup, or this key in use on another node)\n")
+            }
             let offset = transport.clockOffset
             try? store.setMeta([
                 "relay_reachable": "true", "last_sync_at": UTCTime.now().description, "clock_offset_s": String(offset),
-                "relay_head_seq": String(report.head?.seq ?? 0),
-                "next_counter": report.nextCounter.map(String.init) ?? "",
+                "relay_head_seq": String(result.head?.seq ?? 0),
+                "next_counter": result.nextCounter.map(String.init) ?? "",
             ])
             if abs(offset) > 120 {
                 writeStandardError(
                     "warning: this computer's clock is \(offset) seconds off the relay's; please correct it\n")
             }
-            if let doorRefusal { throw doorRefusal }
             let applied = (try? store.position().appliedSeq) ?? before
             return .object([
-                JSONMember("pushed", .int(pushed)), JSONMember("pulled", .int(report.pulled)),
-                JSONMember("applied_seq", .int(applied)), JSONMember("conflicts", .int(0)),
+                JSONMember("pushed", .int(result.pushed)), JSONMember("pulled", .int(result.pulled)),
+                JSONMember("applied_seq", .int(applied)),
+                JSONMember("conflicts", .int((try? store.conflictCount(for: key.publicKey)) ?? 0)),
             ])
         }
     }
 
-    struct Outbox: AsyncResultCommand {
+    struct Outbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "This node's change sets not yet applied from the log, and their door refusals.")
-        @OptionGroup var global: GlobalOptions
+            abstract: "This node's change sets not yet applied from the log.", subcommands: [List.self, Drop.self],
+            defaultSubcommand: List.self)
 
-        func execute() async throws(SyncError) -> JSONValue {
-            let (_, store) = try NodeCommand.folder(global).open()
-            do {
-                let items = try store.outboxListing().map { item -> JSONValue in
-                    .object([
-                        JSONMember("id", .string(item.id)), JSONMember("counter", .int(item.counter)),
-                        JSONMember("operations", .array(item.operations.map { .string($0) })),
-                        JSONMember("acknowledged_seq", item.acknowledgedSeq.map { .int($0) } ?? .null),
-                        JSONMember("refusal", item.refusal.map { .string($0) } ?? .null),
-                    ])
+        struct List: AsyncResultCommand {
+            static let configuration = CommandConfiguration(abstract: "List them, with door refusals.")
+            @OptionGroup var global: GlobalOptions
+
+            func execute() async throws(SyncError) -> JSONValue {
+                let (_, store) = try NodeCommand.folder(global).open()
+                do {
+                    let items = try store.outboxListing().map { item -> JSONValue in
+                        .object([
+                            JSONMember("id", .string(item.id)), JSONMember("counter", .int(item.counter)),
+                            JSONMember("operations", .array(item.operations.map { .string($0) })),
+                            JSONMember("acknowledged_seq", item.acknowledgedSeq.map { .int($0) } ?? .null),
+                            JSONMember("refusal", item.refusal.map { .string($0) } ?? .null),
+                        ])
+                    }
+                    return .object([JSONMember("outbox", .array(items))])
+                } catch {
+                    throw SyncError(.badInput, "cannot read the outbox: \(error)")
                 }
-                return .object([JSONMember("outbox", .array(items))])
-            } catch {
-                throw SyncError(.badInput, "cannot read the outbox: \(error)")
+            }
+        }
+
+        struct Drop: AsyncResultCommand {
+            static let configuration = CommandConfiguration(
+                abstract:
+                    "Drop a change set refused at the door (recorded in the refusals list); later ones are re-signed.")
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "The change set's id (or a unique prefix of it).") var id: String
+            @Flag(help: "Confirm: the change set is dropped for good.") var yes = false
+
+            func execute() async throws(SyncError) -> JSONValue {
+                guard yes else {
+                    throw SyncError(.badInput, "dropping \(id) cannot be undone: run again with --yes to confirm")
+                }
+                let (key, store) = try NodeCommand.folder(global).open()
+                do {
+                    let (reason, resigned) = try store.dropFromOutbox(idPrefix: id, key: key, now: UTCTime.now())
+                    return .object([
+                        JSONMember("dropped", .string(id)), JSONMember("reason", .string(reason)),
+                        JSONMember("resigned", .int(resigned)),
+                    ])
+                } catch let rejection as Rejection {
+                    let text =
+                        [
+                            "outbox.unknown": "no change set in the outbox has an id starting \(id)",
+                            "outbox.ambiguous": "several change sets have ids starting \(id): give more of it",
+                            "outbox.not_refused":
+                                "\(id) was not refused at the door: only refused change sets can be dropped",
+                        ][rejection.reason.rawValue] ?? rejection.reason.rawValue
+                    throw SyncError(.badInput, text)
+                } catch {
+                    throw SyncError(.badInput, "cannot drop: \(error)")
+                }
             }
         }
     }

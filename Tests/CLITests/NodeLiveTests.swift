@@ -98,6 +98,23 @@ import Wire
         #expect(try status(node("admin"))["digest"] as? String == relayHead.digest)
         // The imported admin key continues its counter: its next write is counter 3.
         #expect(try ReplicaStore(path: node("admin") + "/node.sqlite").meta("next_counter") == "3")
+        // A second admin node importing the same key continues its counter (3): no re-signing, no refusal.
+        #expect(
+            try CLI.run([
+                "node", "init", "--data", node("admin2"), "--relay", relay.base, "--key", relayData + "/admin.key",
+            ]).status == 0)
+        #expect(
+            try CLI.run([
+                "node", "owner", "add", "--data", node("admin2"), "--name", "Second", "--phone", "03001234567",
+            ]).status == 0)
+        let listed =
+            CLI.json(try CLI.run(["node", "outbox", "--data", node("admin2"), "--json"]).stdout)?["outbox"]
+            as? [[String: Any]]
+        #expect(listed?.first?["counter"] as? Int == 3)
+        let second = try CLI.run(["node", "sync", "--data", node("admin2"), "--json"])
+        #expect(second.status == 0)
+        #expect(!second.stderr.contains("re-signed"))
+        #expect(CLI.json(second.stdout)?["pushed"] as? Int == 1)
         let owner2 = try CLI.run([
             "node", "owner", "add", "--data", node("owner"), "--name", "Not allowed", "--phone", "03001234567",
         ])
@@ -198,6 +215,25 @@ import Wire
         #expect(try status(node("n"))["applied_seq"] as? Int == 1)
         relay.stop(SIGTERM)
 
+        // A forged author signature, and a broken hash chain: each stops the node too.
+        for (column, expected) in [("signature", "bad author signature"), ("hash", "hash chain is broken")] {
+            try FileManager.default.removeItem(atPath: relayData + "/relay.sqlite")
+            try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
+            let queue = try DatabaseQueue(path: relayData + "/relay.sqlite")
+            try await queue.write { db in
+                try db.execute(
+                    sql: "UPDATE log SET \(column) = zeroblob(length(\(column))) WHERE seq = (SELECT max(seq) FROM log)"
+                )
+            }
+            try queue.close()
+            relay = try RelayProcess(data: relayData, port: relay.port)
+            let stopped = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+            #expect(stopped.status == 3, "\(column)")
+            #expect(stopped.stderr.contains(expected), "\(stopped.stderr)")
+            #expect(try status(node("n"))["applied_seq"] as? Int == 1)
+            relay.stop(SIGTERM)
+        }
+
         // The cause is gone (the relay's good copy is back): the node syncs.
         try FileManager.default.removeItem(atPath: relayData + "/relay.sqlite")
         try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
@@ -272,7 +308,10 @@ extension NodeLiveTests {
         let admin = try KeyFile.read(path: relayData + "/admin.key")
         let first = try RelayProcess(data: relayData)
         let second = try RelayProcess(data: directory.file("relay2"))
-        #expect(try await first.push([try Self.changeSet([Catalogue.owner(TestID.uuid(1, kind: 0xA))], by: admin, counter: 1)], key: admin).0 == 200)
+        #expect(
+            try await first.push(
+                [try Self.changeSet([Catalogue.owner(TestID.uuid(1, kind: 0xA))], by: admin, counter: 1)], key: admin
+            ).0 == 200)
         let otherTwo = try Self.changeSet([Catalogue.owner(TestID.uuid(2, kind: 0xA))], by: admin, counter: 1)
         #expect(try await second.push([otherTwo], key: admin).0 == 200)
         return (first, second, admin)
@@ -284,7 +323,9 @@ extension NodeLiveTests {
 
     @Test func aForkedRelayStopsTheNode() async throws {
         let (first, second, admin) = try await forkedRelays()
-        #expect(try CLI.run(["node", "init", "--data", node("n"), "--relay", first.base, "--key", relayData + "/admin.key"]).status == 0)
+        #expect(
+            try CLI.run(["node", "init", "--data", node("n"), "--relay", first.base, "--key", relayData + "/admin.key"])
+                .status == 0)
         // A change set based on the second relay's seq 2, pushed by another node of that relay.
         let secondHead = try await head(second, key: admin)
         let (_, page) = try await second.request("GET", "/v1/pull", query: "after=1", key: admin)
@@ -308,9 +349,13 @@ extension NodeLiveTests {
 
     @Test func aPushBasedOnHistoryTheRelayLacksIsBaseMismatch() async throws {
         let (first, second, _) = try await forkedRelays()
-        #expect(try CLI.run(["node", "init", "--data", node("n"), "--relay", first.base, "--key", relayData + "/admin.key"]).status == 0)
+        #expect(
+            try CLI.run(["node", "init", "--data", node("n"), "--relay", first.base, "--key", relayData + "/admin.key"])
+                .status == 0)
         // Written on the first relay's history (seq 2), pushed to the second.
-        #expect(try CLI.run(["node", "owner", "add", "--data", node("n"), "--name", "Forked", "--phone", "03001234567"]).status == 0)
+        #expect(
+            try CLI.run(["node", "owner", "add", "--data", node("n"), "--name", "Forked", "--phone", "03001234567"])
+                .status == 0)
         try pointNode(node("n"), at: second)
         let refused = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
         #expect(refused.status == 3)
@@ -319,5 +364,65 @@ extension NodeLiveTests {
         #expect(try CLI.run(["node", "outbox", "--data", node("n"), "--json"]).stdout.contains("base.mismatch"))
         first.stop(SIGTERM)
         second.stop(SIGTERM)
+    }
+}
+
+extension NodeLiveTests {
+    @Test func aNodeRestoredFromABackupReSignsItsTakenCounters() async throws {
+        let (relay, admin, _) = try startRelay()
+        #expect(
+            try CLI.run(["node", "init", "--data", node("n"), "--relay", relay.base, "--key", relayData + "/admin.key"])
+                .status == 0)
+        try FileManager.default.copyItem(atPath: node("n"), toPath: node("backup"))
+        #expect(
+            try CLI.run(["node", "owner", "add", "--data", node("n"), "--name", "Before", "--phone", "03001234567"])
+                .status == 0)
+        #expect(try CLI.run(["node", "sync", "--data", node("n")]).status == 0)
+        // Restore the backup, which does not know counter 1 was used, and write again.
+        try FileManager.default.removeItem(atPath: node("n"))
+        try FileManager.default.moveItem(atPath: node("backup"), toPath: node("n"))
+        #expect(
+            try CLI.run(["node", "owner", "add", "--data", node("n"), "--name", "After", "--phone", "03001234567"])
+                .status == 0)
+        let sync = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stderr.contains("re-signed 1 change sets"))
+        let state = try status(node("n"))
+        #expect(state["pending"] as? Int == 0)
+        #expect(state["digest"] as? String == (try await head(relay, key: admin)).digest)
+        let owners = try await ReplicaStore(path: node("n") + "/node.sqlite").writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM owners ORDER BY name")
+        }
+        #expect(owners == ["After", "Before"])
+        relay.stop(SIGTERM)
+    }
+
+    @Test func writesKilledMidwayLeaveAConsistentOutbox() async throws {
+        let (relay, admin, _) = try startRelay()
+        #expect(
+            try CLI.run(["node", "init", "--data", node("n"), "--relay", relay.base, "--key", relayData + "/admin.key"])
+                .status == 0)
+        for attempt in 0..<12 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = [
+                "node", "owner", "add", "--data", node("n"), "--name", "Owner \(attempt)", "--phone", "03001234567",
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .milliseconds(5 * attempt))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let store = try ReplicaStore(path: node("n") + "/node.sqlite")
+        let counters = try store.outboxListing().map(\.counter)
+        #expect(counters == Array(1..<(counters.count + 1)), "the outbox has a gap: \(counters)")
+        #expect(try store.pendingChangeSets().allSatisfy { $0.verify() })
+        let sync = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(CLI.json(sync.stdout)?["pushed"] as? Int == counters.count)
+        #expect(try status(node("n"))["digest"] as? String == (try await head(relay, key: admin)).digest)
+        relay.stop(SIGTERM)
     }
 }

@@ -83,3 +83,41 @@ extension OutboxTests {
         #expect(try harness.store.conflictCount(for: harness.reviewer.publicKey) == 0)
     }
 }
+
+extension OutboxTests {
+    @Test func pendingChangeSetsWhoseCountersTheLogTookAreReSigned() throws {
+        var harness = try StoreHarness()
+        let admin = harness.log.admin
+        _ = try harness.store.write([Catalogue.owner(TestID.uuid(5, kind: 0xA))], key: admin, now: Self.now)
+        _ = try harness.store.write([Catalogue.owner(TestID.uuid(6, kind: 0xA))], key: admin, now: Self.now)
+        #expect(try harness.store.outboxListing().map(\.counter) == [2, 3])
+        #expect(try harness.store.renumberPending(key: admin, now: Self.now) == 0)  // nothing taken yet
+        // The log gives counter 2 to another change set of this key (written before a restored backup).
+        try harness.apply([Catalogue.owner(TestID.uuid(9, kind: 0xA))], by: admin)
+        #expect(try harness.store.renumberPending(key: admin, now: Self.now) == 2)
+        let listing = try harness.store.outboxListing()
+        #expect(listing.map(\.counter) == [3, 4])
+        #expect(listing.map(\.operations) == [["owner.put"], ["owner.put"]])
+        try Self.sequence(&harness)
+        #expect(try harness.store.outboxCounts() == (pending: 0, refused: 0))
+    }
+
+    @Test func droppingARefusedChangeSetRecordsItAndRenumbersTheRest() throws {
+        let harness = try StoreHarness()
+        let admin = harness.log.admin
+        for number in 5...7 {
+            _ = try harness.store.write([Catalogue.owner(TestID.uuid(number, kind: 0xA))], key: admin, now: Self.now)
+        }
+        let first = try #require(try harness.store.outboxListing().first)
+        #expect(throws: Rejection.self) {
+            try harness.store.dropFromOutbox(idPrefix: first.id, key: admin, now: Self.now)
+        }
+        try harness.store.recordPush(acknowledged: [], refused: (try Hex.decode(first.id), "auth.revoked"))
+        let (reason, resigned) = try harness.store.dropFromOutbox(
+            idPrefix: String(first.id.prefix(12)), key: admin, now: Self.now)
+        #expect(reason == "auth.revoked")
+        #expect(resigned == 2)
+        #expect(try harness.store.outboxListing().map(\.counter) == [2, 3])
+        #expect(try harness.store.outboxCounts() == (pending: 2, refused: 1))
+    }
+}
