@@ -16,9 +16,10 @@ extension ReplicaStore {
     ///   - now: the node's clock corrected by the relay offset (provisional relay time).
     ///   - operations: the change set's operations.
     /// - Returns: the signed change set and its provisional outcome (`applied` or `conflicted`).
-    package func write(_ operations: [Wire.Operation], key: SigningKey, now: UTCTime) throws -> (
-        SignedChangeSet, Outcome
-    ) {
+    package func write(_ operations: [Wire.Operation], key: SigningKey, now: UTCTime, refuseConflicts: Bool = false)
+        throws
+        -> (SignedChangeSet, Outcome)
+    {
         try writer.write { db in
             let state = try StateRow.fetch(db)
             let sequenced =
@@ -30,8 +31,12 @@ extension ReplicaStore {
                 author: key.publicKey, counter: max(sequenced, queued) + 1, baseSeq: state.appliedSeq,
                 baseHash: state.headHash, time: now, ops: operations)
             let signed = try SignedChangeSet(signing: changeSet, with: key)
-            let outcome = try Self.provisional(db, appending: signed, now: now).last ?? .applied
+            let outcome = try Self.withProvisional(db, appending: signed, now: now) { _, outcomes in
+                outcomes.last ?? .applied
+            }
             if case .rejected(let rejection) = outcome { throw rejection }
+            // A booking that would be Conflicted in the local view is refused, not written.
+            if refuseConflicts, outcome == .conflicted { throw Rejection(reason: .slotTaken) }
             try db.execute(
                 sql: "INSERT INTO outbox (counter, id, change_set, signature, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
@@ -43,23 +48,17 @@ extension ReplicaStore {
 
     /// Runs `body` on the local view (sequenced state plus pending change sets), then discards the view.
     package func withLocalView<T>(now: UTCTime, _ body: (Database) throws -> T) throws -> T {
-        try writer.write { db in
-            var result: T?
-            try db.inSavepoint {
-                _ = try Self.provisional(db, appending: nil, now: now)
-                result = try body(db)
-                return .rollback
-            }
-            return result!
-        }
+        try writer.write { db in try Self.withProvisional(db, appending: nil, now: now) { db, _ in try body(db) } }
     }
 
-    /// Applies the pending change sets (and `extra`) as provisional entries on top of the sequenced state, inside
-    /// a savepoint that is rolled back; returns their outcomes in order.
-    private static func provisional(_ db: Database, appending extra: SignedChangeSet?, now: UTCTime) throws -> [Outcome]
-    {
-        var outcomes: [Outcome] = []
+    /// Applies the pending change sets (and `extra`) as provisional entries on top of the sequenced state inside a
+    /// savepoint, runs `body` there with their outcomes, and rolls everything back.
+    private static func withProvisional<T>(
+        _ db: Database, appending extra: SignedChangeSet?, now: UTCTime, _ body: (Database, [Outcome]) throws -> T
+    ) throws -> T {
+        var result: T?
         try db.inSavepoint {
+            var outcomes: [Outcome] = []
             let state = try StateRow.fetch(db)
             var seq = state.appliedSeq
             let time = UTCTime(seconds: max(now.seconds, state.relayTime))
@@ -75,9 +74,10 @@ extension ReplicaStore {
                     seq -= 1
                 }
             }
+            result = try body(db, outcomes)
             return .rollback
         }
-        return outcomes
+        return result!
     }
 
     /// The pending change sets: in the outbox, not refused at the door, not yet in the log; in counter order.

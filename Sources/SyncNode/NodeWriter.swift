@@ -4,7 +4,9 @@ package import Wire
 extension NodeFolder {
     /// One local write: the node must be enrolled; the change set is checked against the local view, signed and
     /// kept in the outbox, or refused with the reason and nothing written.
-    package func write(_ operations: [Operation]) throws(SyncError) -> (SignedChangeSet, Outcome) {
+    package func write(_ operations: [Operation], refuseConflicts: Bool = false) throws(SyncError)
+        -> (SignedChangeSet, Outcome)
+    {
         let (key, store) = try open()
         let enrolment: (role: String, ownerID: String?, revoked: Bool)?
         do { enrolment = try store.enrolment(of: key.publicKey) } catch {
@@ -19,7 +21,9 @@ extension NodeFolder {
         }
         let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
         do {
-            return try store.write(operations, key: key, now: UTCTime(seconds: UTCTime.now().seconds + offset))
+            return try store.write(
+                operations, key: key, now: UTCTime(seconds: UTCTime.now().seconds + offset),
+                refuseConflicts: refuseConflicts)
         } catch let rejection as Rejection {
             throw SyncError(.badInput, Self.explain(rejection))
         } catch {

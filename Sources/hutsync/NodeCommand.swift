@@ -9,7 +9,8 @@ struct NodeCommand: AsyncParsableCommand {
         commandName: "node", abstract: "A node: a full replica of the network, synced with the relay.",
         subcommands: [
             Init.self, Status.self, Sync.self, Verify.self, Rebuild.self, Outbox.self, OwnerCommand.self,
-            NodeKeyCommand.self,
+            NodeKeyCommand.self, PropertyCommand.self, PropertiesCommand.self, PriceCommand.self, BlockCommand.self,
+            UnblockCommand.self, AvailabilityCommand.self, BookCommand.self, BookingsCommand.self, BookingCommand.self,
         ])
 
     /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.

@@ -42,29 +42,7 @@ extension ReplicaStore {
 
     /// The price, advance and payee for a date and shift, or nil when no price is set (or the property is unknown).
     package func quote(propertyID: String, date: CalendarDate, shift: Shift) throws -> Quote? {
-        try writer.read { db in
-            guard
-                let property = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT p.advance_percent, o.payment_method, o.payment_account, o.payment_title
-                        FROM properties p LEFT JOIN owners o ON o.id = p.owner_id WHERE p.id = ?
-                        """,
-                    arguments: [propertyID])
-            else { return nil }
-            let prices = try Availability.Prices(db, propertyID: propertyID, from: date, to: date)
-            guard let amount = prices.price(date, shift) else { return nil }
-            let percent: Int = property["advance_percent"]
-            var payee: PaymentAccount?
-            if let method: String = property["payment_method"] {
-                payee = PaymentAccount(
-                    method: method, account: property["payment_account"], title: property["payment_title"])
-            } else if let platform = try Row.fetchOne(db, sql: "SELECT method, account, title FROM platform_payee") {
-                payee = PaymentAccount(
-                    method: platform["method"], account: platform["account"], title: platform["title"])
-            }
-            return Quote(amount: amount, advance: (amount * percent + 99) / 100, payee: payee)
-        }
+        try writer.read { db in try Availability.quote(db, propertyID: propertyID, date: date, shift: shift) }
     }
 }
 
@@ -78,6 +56,29 @@ package enum Availability {
     package static let weeklySQL = "SELECT weekday, shift, amount FROM weekly_prices WHERE property_id = ?"
     package static let overridesSQL =
         "SELECT date, shift, amount FROM price_overrides WHERE property_id = ? AND date BETWEEN ? AND ?"
+
+    static func quote(_ db: Database, propertyID: String, date: CalendarDate, shift: Shift) throws -> Quote? {
+        guard
+            let property = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.advance_percent, o.payment_method, o.payment_account, o.payment_title
+                    FROM properties p LEFT JOIN owners o ON o.id = p.owner_id WHERE p.id = ?
+                    """,
+                arguments: [propertyID])
+        else { return nil }
+        let prices = try Prices(db, propertyID: propertyID, from: date, to: date)
+        guard let amount = prices.price(date, shift) else { return nil }
+        let percent: Int = property["advance_percent"]
+        var payee: PaymentAccount?
+        if let method: String = property["payment_method"] {
+            payee = PaymentAccount(
+                method: method, account: property["payment_account"], title: property["payment_title"])
+        } else if let platform = try Row.fetchOne(db, sql: "SELECT method, account, title FROM platform_payee") {
+            payee = PaymentAccount(method: platform["method"], account: platform["account"], title: platform["title"])
+        }
+        return Quote(amount: amount, advance: (amount * percent + 99) / 100, payee: payee)
+    }
 
     static func compute(_ db: Database, propertyID: String, from: CalendarDate, days: Int) throws -> [DayAvailability] {
         guard days > 0 else { return [] }

@@ -39,34 +39,34 @@ extension ReplicaStore {
 
     /// The booking's customer details as `reader` may see them, or nil for an unknown booking.
     package func customer(ofBooking bookingID: String, reader: SigningKey) throws -> CustomerView? {
-        try writer.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT b.contact, b.phone_mask, k.owner_id AS reader_owner, p.owner_id AS property_owner
-                        FROM bookings b JOIN properties p ON p.id = b.property_id
-                        LEFT JOIN keys k ON k.public_key = ?
-                        WHERE b.id = ?
-                        """,
-                    arguments: [reader.publicKey.hex, bookingID])
-            else { return nil }
-            let mask: String? = row["phone_mask"]
-            let copies = try JSONValueDecoder.decode(
-                [SealedCopy].self, from: try CanonicalJSON.decode(Array((row["contact"] as String).utf8)))
-            guard let plaintext = try? Sealing.open(copies, with: reader),
-                let details = try? JSONValueDecoder.decode(
-                    ContactDetails.self, from: try CanonicalJSON.decode(plaintext))
-            else {
-                return CustomerView(
-                    name: CustomerView.hidden, phone: mask.map { "*******" + $0 } ?? CustomerView.hidden,
-                    cnic: CustomerView.hidden, opened: false)
-            }
-            let ownsProperty = (row["reader_owner"] as String?) == (row["property_owner"] as String)
+        try writer.read { db in try CustomerView.read(db, bookingID: bookingID, reader: reader) }
+    }
+}
+
+extension CustomerView {
+    static func read(_ db: Database, bookingID: String, reader: SigningKey) throws -> CustomerView? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT b.contact, b.phone_mask, k.owner_id AS reader_owner, p.owner_id AS property_owner
+                    FROM bookings b JOIN properties p ON p.id = b.property_id
+                    LEFT JOIN keys k ON k.public_key = ?
+                    WHERE b.id = ?
+                    """,
+                arguments: [reader.publicKey.hex, bookingID])
+        else { return nil }
+        let mask: String? = row["phone_mask"]
+        let copies = try PrivateDetails.copies(row["contact"])
+        guard let details = PrivateDetails.open(ContactDetails.self, from: copies, reader: reader) else {
             return CustomerView(
-                name: details.name, phone: details.phone ?? CustomerView.hidden,
-                cnic: details.cnic.map { ownsProperty ? CNIC.display($0) : CNIC.masked($0) }, opened: true)
+                name: CustomerView.hidden, phone: mask.map { "*******" + $0 } ?? CustomerView.hidden,
+                cnic: CustomerView.hidden, opened: false)
         }
+        let ownsProperty = (row["reader_owner"] as String?) == (row["property_owner"] as String)
+        return CustomerView(
+            name: details.name, phone: details.phone ?? CustomerView.hidden,
+            cnic: details.cnic.map { ownsProperty ? CNIC.display($0) : CNIC.masked($0) }, opened: true)
     }
 }
 

@@ -1,0 +1,125 @@
+import GRDB
+package import Wire
+
+/// One shift's state in the local view, and whether only this node's unsent change sets make it so.
+package struct LocalSlot: Sendable, Hashable {
+    package var state: SlotState
+    package var provisional: Bool
+}
+
+/// A booking as the local view shows it (the booking object of interfaces.md, before opening private details).
+package struct BookingRecord: Sendable, Hashable {
+    package var id: String
+    package var code: String
+    package var propertyID: String
+    package var date: String
+    package var shift: String
+    package var status: String
+    package var source: String
+    package var amount: Int
+    package var advance: Int
+    /// The sequence of the entry that created it, nil while it is only in this node's outbox.
+    package var seq: Int?
+    package var provisional: Bool
+    package var conflictWith: [String]
+    package var holdUntil: Int?
+}
+
+extension ReplicaStore {
+    /// Availability in the local view; a shift is provisional when the sequenced state alone shows it otherwise.
+    package func localAvailability(propertyID: String, from: CalendarDate, days: Int, now: UTCTime) throws
+        -> [(date: CalendarDate, shifts: [Shift: LocalSlot])]
+    {
+        let sequenced = try availability(propertyID: propertyID, from: from, days: days)
+        let local = try withLocalView(now: now) { db in
+            try Availability.compute(db, propertyID: propertyID, from: from, days: days)
+        }
+        return zip(local, sequenced).map { mine, theirs in
+            let shifts = mine.shifts.map { shift, state in
+                (shift, LocalSlot(state: state, provisional: theirs.shifts[shift] != state))
+            }
+            return (mine.date, Dictionary(uniqueKeysWithValues: shifts))
+        }
+    }
+
+    /// Bookings in the local view, by date then shift (then id), optionally filtered.
+    package func localBookings(
+        propertyID: String? = nil, status: String? = nil, from: String? = nil, to: String? = nil, code: String? = nil,
+        limit: Int? = nil, now: UTCTime
+    ) throws -> [BookingRecord] {
+        let applied = try position().appliedSeq
+        return try withLocalView(now: now) { db in
+            var conditions = ["1 = 1"]
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            for (column, op, value) in [
+                ("property_id", "=", propertyID), ("status", "=", status), ("date", ">=", from), ("date", "<=", to),
+                ("code", "=", code),
+            ] {
+                if let value {
+                    conditions.append("\(column) \(op) ?")
+                    arguments.append(value)
+                }
+            }
+            let order =
+                "ORDER BY date, CASE shift WHEN 'Day' THEN 0 WHEN 'Night' THEN 1 WHEN 'Full Day' THEN 2 ELSE 3 END, id"
+            let sql =
+                "SELECT * FROM bookings WHERE \(conditions.joined(separator: " AND ")) \(order)"
+                + (limit.map { " LIMIT \($0)" } ?? "")
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                let created: Int = row["created_seq"]
+                let updated: Int = row["updated_seq"]
+                let conflicts = (row["conflict_with"] as String?).flatMap { try? CanonicalJSON.decode(Array($0.utf8)) }
+                var holders: [String] = []
+                if case .array(let items)? = conflicts {
+                    holders = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                }
+                return BookingRecord(
+                    id: row["id"], code: row["code"], propertyID: row["property_id"], date: row["date"],
+                    shift: row["shift"],
+                    status: row["status"], source: row["source"], amount: row["amount"], advance: row["advance"],
+                    seq: created <= applied ? created : nil, provisional: updated > applied, conflictWith: holders,
+                    holdUntil: row["hold_until"])
+            }
+        }
+    }
+
+    /// The property's owner, maximum guests and archived flag in the local view, or nil.
+    package func localProperty(_ id: String, now: UTCTime) throws -> (
+        ownerID: String, maxGuests: Int, archived: Bool, advancePercent: Int
+    )? {
+        try withLocalView(now: now) { db in
+            try Row.fetchOne(
+                db, sql: "SELECT owner_id, max_guests, archived, advance_percent FROM properties WHERE id = ?",
+                arguments: [id]
+            ).map { ($0["owner_id"], $0["max_guests"], ($0["archived"] as Int) == 1, $0["advance_percent"]) }
+        }
+    }
+
+    /// The quote in the local view (prices and accounts this node changed count).
+    package func localQuote(propertyID: String, date: CalendarDate, shift: Shift, now: UTCTime) throws -> Quote? {
+        try withLocalView(now: now) { db in try Availability.quote(db, propertyID: propertyID, date: date, shift: shift)
+        }
+    }
+
+    /// A booking's customer as `reader` may see them, in the local view.
+    package func localCustomer(ofBooking id: String, reader: SigningKey, now: UTCTime) throws -> CustomerView? {
+        try withLocalView(now: now) { db in try CustomerView.read(db, bookingID: id, reader: reader) }
+    }
+
+    /// Every property in the local view, by name.
+    package func localProperties(now: UTCTime) throws -> [JSONValue] {
+        try withLocalView(now: now) { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM properties ORDER BY name, id").map { row in
+                .object(
+                    ["id", "owner_id", "name", "type", "city", "province", "country", "address"].map {
+                        JSONMember($0, .string(row[$0]))
+                    } + [
+                        JSONMember("max_guests", .int(row["max_guests"])),
+                        JSONMember("advance_percent", .int(row["advance_percent"])),
+                        JSONMember("hold_minutes", .int(row["hold_minutes"])),
+                        JSONMember("archived", .bool((row["archived"] as Int) == 1)),
+                    ])
+            }
+        }
+    }
+}

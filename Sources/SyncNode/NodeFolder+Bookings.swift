@@ -1,0 +1,116 @@
+import Foundation
+package import Store
+package import Wire
+
+/// What `node book` takes.
+package struct BookingRequest: Sendable {
+    package var propertyID: String
+    package var date: CalendarDate
+    package var shift: Shift
+    package var name: String
+    package var phone: String
+    package var cnic: String?
+    package var guests: Int?
+    package var paid: Bool
+    package var amount: Int?
+    package var source: String?
+
+    package init(
+        propertyID: String, date: CalendarDate, shift: Shift, name: String, phone: String, cnic: String?, guests: Int?,
+        paid: Bool, amount: Int?, source: String?
+    ) {
+        self.propertyID = propertyID
+        self.date = date
+        self.shift = shift
+        self.name = name
+        self.phone = phone
+        self.cnic = cnic
+        self.guests = guests
+        self.paid = paid
+        self.amount = amount
+        self.source = source
+    }
+}
+
+extension NodeFolder {
+    /// The node's clock corrected by the offset learned from the relay.
+    package func now(_ store: ReplicaStore) -> UTCTime {
+        let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
+        return UTCTime(seconds: UTCTime.now().seconds + offset)
+    }
+
+    /// `node book`: checks at the edge, quotes, seals the contact details, and writes one `booking.create`.
+    package func book(_ request: BookingRequest) throws(SyncError) -> BookingRecord {
+        let (_, store) = try open()
+        let now = now(store)
+        let property = try read { try store.localProperty(request.propertyID, now: now) }
+        guard let property else { throw SyncError(.badInput, "unknown property \(request.propertyID)") }
+        guard !property.archived else { throw SyncError(.badInput, "that property is archived") }
+        if let guests = request.guests, guests > property.maxGuests {
+            throw SyncError(.badInput, "\(guests) guests is over the property's maximum of \(property.maxGuests)")
+        }
+        guard Self.shiftEnd(request.date, request.shift) > now.seconds else {
+            throw SyncError(.badInput, "the \(request.shift.name) shift of \(request.date) has already ended")
+        }
+        guard let phone = Phone.normalise(request.phone) else {
+            throw SyncError(.badInput, "--phone is not a phone number")
+        }
+        let cnic = try request.cnic.map { (text: String) throws(SyncError) -> String in
+            guard let digits = CNIC.normalise(text) else {
+                throw SyncError(.badInput, "--cnic must be 13 digits (XXXXX-XXXXXXX-X)")
+            }
+            return digits
+        }
+        let slot = try read {
+            try store.localAvailability(propertyID: request.propertyID, from: request.date, days: 1, now: now)
+        }
+        switch slot.first?.shifts[request.shift]?.state {
+        case .held(let codes)?:
+            throw SyncError(.badInput, "that slot is taken: held by \(codes.joined(separator: ", "))")
+        case .blocked?: throw SyncError(.badInput, "that slot is blocked")
+        default: break
+        }
+        let quote = try read {
+            try store.localQuote(propertyID: request.propertyID, date: request.date, shift: request.shift, now: now)
+        }
+        guard let amount = request.amount ?? quote?.amount else {
+            throw SyncError(.badInput, "no price is set for that date and shift: give --amount")
+        }
+        let advance = (amount * property.advancePercent + 99) / 100
+        let recipients = try read { try store.sealingRecipients(propertyID: request.propertyID) }
+        let details = ContactDetails(name: CanonicalJSON.nfc(request.name), phone: phone, cnic: cnic)
+        let contact = try read { try PrivateDetails.seal(details, to: recipients) }
+        let id = UUIDText.random()
+        let create = BookingCreate(
+            bookingID: id, propertyID: request.propertyID, date: request.date.description, shift: request.shift.name,
+            status: request.paid ? "Confirmed" : "Pending",
+            source: request.source ?? (request.paid ? "walk_in" : "phone"),
+            amount: amount, advance: advance, payee: quote?.payee, guests: request.guests,
+            phoneMask: String(phone.suffix(3)),
+            contact: contact)
+        _ = try write([.bookingCreate(create)], refuseConflicts: true)
+        guard let record = try read({ try store.localBookings(now: now).first { $0.id == id } }) else {
+            throw SyncError(.badInput, "the booking was written but cannot be read back")
+        }
+        return record
+    }
+
+    /// The end of a shift in UTC seconds at Asia/Karachi's fixed UTC+5: Day D 18:00, Night and Full Day D+1 06:00,
+    /// Full Night D+1 18:00.
+    static func shiftEnd(_ date: CalendarDate, _ shift: Shift) -> Int {
+        let hours =
+            switch shift {
+            case .day: 18
+            case .night, .fullDay: 30
+            case .fullNight: 42
+            }
+        return date.dayNumber * 86_400 + hours * 3600 - 300 * 60
+    }
+
+    /// Runs a store read, turning its failure into one line.
+    package func read<T>(_ body: () throws -> T) throws(SyncError) -> T {
+        do { return try body() } catch let error as SyncError { throw error } catch {
+            throw SyncError(.badInput, "cannot read this node's store: \(error)")
+        }
+    }
+}

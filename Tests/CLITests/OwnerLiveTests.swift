@@ -1,0 +1,197 @@
+import Foundation
+import TestSupport
+import Testing
+import Wire
+
+/// The owner's daily commands with the real binary: catalogue, availability, booking, and the offline conflict.
+@Suite(.serialized) struct OwnerLiveTests {
+    let directory = TemporaryDirectory()
+    var relayData: String { directory.file("relay") }
+    func node(_ name: String) -> String { directory.file(name) }
+
+    func run(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments) }
+
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try run(arguments + ["--json"])
+        return try #require(CLI.json(result.stdout), "\(arguments): \(result.stderr)")
+    }
+
+    /// A relay, an admin node, and an enrolled owner node with one priced farm. Returns the property id.
+    func network() throws -> (RelayProcess, String) {
+        _ = try run(["relay", "init", "--data", relayData])
+        let relay = try RelayProcess(data: relayData)
+        _ = try run(["node", "init", "--data", node("admin"), "--relay", relay.base, "--key", relayData + "/admin.key"])
+        let ownerKey = try #require(
+            try json(["node", "init", "--data", node("owner"), "--relay", relay.base])["public_key"] as? String)
+        let ownerID = try #require(
+            try json(["node", "owner", "add", "--data", node("admin"), "--name", "Ahmed", "--phone", "03001234567"])[
+                "owner_id"] as? String)
+        _ = try json([
+            "node", "key", "grant", "--data", node("admin"), "--public-key", ownerKey, "--role", "owner", "--owner",
+            ownerID,
+        ])
+        _ = try json(["node", "sync", "--data", node("admin")])
+        _ = try json(["node", "sync", "--data", node("owner")])
+        // The owner node adds its own property: --owner defaults to the node's owner.
+        let property = try #require(
+            try json([
+                "node", "property", "add", "--data", node("owner"), "--name", "Sahil Farm", "--type", "farm", "--city",
+                "Karachi",
+                "--address", "Hawksbay Road", "--max-guests", "40", "--advance-percent", "25",
+            ])["property_id"] as? String)
+        _ = try json([
+            "node", "price", "set", "--data", node("owner"), "--property", property, "--shift", "Day", "--amount",
+            "28000",
+        ])
+        _ = try json([
+            "node", "price", "set", "--data", node("owner"), "--property", property, "--shift", "full-day", "--amount",
+            "45000",
+        ])
+        _ = try json(["node", "sync", "--data", node("owner")])
+        _ = try json(["node", "sync", "--data", node("admin")])
+        return (relay, property)
+    }
+
+    static let date = CalendarDate.today(plusDays: 10)
+
+    func slot(_ data: String, _ property: String, _ shift: String) throws -> [String: Any] {
+        let answer = try json([
+            "node", "availability", "--data", data, "--property", property, "--date", Self.date.description,
+        ])
+        let day = try #require((answer["days"] as? [[String: Any]])?.first)
+        return try #require((day["shifts"] as? [String: Any])?[shift] as? [String: Any])
+    }
+
+    @Test func bookingAvailabilityAndTheirErrors() throws {
+        let (relay, property) = try network()
+        let date = Self.date.description
+        #expect(try slot(node("owner"), property, "Day")["state"] as? String == "free")
+        #expect(try slot(node("owner"), property, "Day")["price"] as? Int == 28000)
+        #expect(try slot(node("owner"), property, "Night")["state"] as? String == "no_price")
+
+        let booked = try json([
+            "node", "book", "--data", node("owner"), "--property", property, "--date", date, "--shift", "Day",
+            "--name", "Bilal Khan", "--phone", "+92 333 1234567", "--cnic", "42101-1234567-1",
+        ])
+        #expect(booked["status"] as? String == "Pending")
+        #expect(booked["amount"] as? Int == 28000)
+        #expect(booked["advance"] as? Int == 7000)
+        #expect(booked["provisional"] as? Bool == true)
+        let code = try #require(booked["code"] as? String)
+        let held = try slot(node("owner"), property, "Full Day")
+        #expect(held["state"] as? String == "held")
+        #expect(held["bookings"] as? [String] == [code])
+        #expect(held["provisional"] as? Bool == true)
+
+        // Every refusal: exit 1, one line, nothing on stdout, nothing written.
+        let pendingBefore = try json(["node", "status", "--data", node("owner")])["pending"] as? Int
+        let refusals: [([String], String)] = [
+            (["--date", date, "--shift", "full-day"], "held by \(code)"),
+            (["--date", "2020-01-01", "--shift", "Day"], "already ended"),
+            (["--date", date, "--shift", "Evening"], "--shift"),
+            (["--date", "05/12/2026", "--shift", "Day"], "--date"),
+            (["--date", date, "--shift", "Night"], "no price"),
+            (["--date", date, "--shift", "Night", "--guests", "41", "--amount", "1000"], "maximum of 40"),
+            (["--date", date, "--shift", "Night", "--phone", "12", "--amount", "1000"], "--phone"),
+            (["--date", date, "--shift", "Night", "--cnic", "123", "--amount", "1000"], "--cnic"),
+        ]
+        for (extra, message) in refusals {
+            var arguments = ["node", "book", "--data", node("owner"), "--property", property, "--name", "X", "--json"]
+            if !extra.contains("--phone") { arguments += ["--phone", "03001112223"] }
+            let result = try run(arguments + extra)
+            #expect(result.status == 1, "\(extra)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains(message), "\(extra): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        let unknown = try run([
+            "node", "book", "--data", node("owner"), "--property", TestID.uuid(9), "--date", date, "--shift", "Day",
+            "--name", "X", "--phone", "03001112223",
+        ])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown property"))
+        #expect(try json(["node", "status", "--data", node("owner")])["pending"] as? Int == pendingBefore)
+
+        // A negotiated amount books a shift without a price.
+        let negotiated = try json([
+            "node", "book", "--data", node("owner"), "--property", property, "--date", date, "--shift", "Night",
+            "--name", "Walk-in", "--phone", "03001112223", "--paid", "--amount", "20000",
+        ])
+        #expect(negotiated["status"] as? String == "Confirmed")
+        #expect(negotiated["advance"] as? Int == 5000)
+
+        // Blocks, then sync: nothing is provisional any more, and the owner reads its customer in full.
+        let block = try #require(
+            try json([
+                "node", "block", "--data", node("owner"), "--property", property, "--date",
+                Self.date.adding(days: 1).description, "--shift", "Day",
+            ])["block_id"] as? String)
+        _ = try json(["node", "sync", "--data", node("owner")])
+        let shown = try json([
+            "node", "booking", "show", code.lowercased().replacingOccurrences(of: "-", with: " "), "--data",
+            node("owner"),
+        ])
+        #expect(shown["provisional"] as? Bool == false)
+        #expect(shown["seq"] as? Int != nil)
+        #expect((shown["customer"] as? [String: Any])?["cnic"] as? String == "42101-1234567-1")
+        #expect((shown["customer"] as? [String: Any])?["phone"] as? String == "923331234567")
+        _ = try json(["node", "sync", "--data", node("admin")])
+        let adminView = try json(["node", "booking", "show", code, "--data", node("admin")])
+        #expect((adminView["customer"] as? [String: Any])?["cnic"] as? String == "42101-*******-1")
+        let list =
+            try json(["node", "bookings", "--data", node("admin"), "--property", property])["bookings"]
+            as? [[String: Any]]
+        #expect(list?.map { $0["shift"] as? String } == ["Day", "Night"])
+        #expect(
+            try json(["node", "bookings", "--data", node("admin"), "--status", "confirmed"])["bookings"].map {
+                ($0 as? [Any])?.count
+            } == 1)
+        _ = try json(["node", "unblock", "--data", node("owner"), "--block", block])
+        #expect(
+            try json(["node", "properties", "--data", node("admin")])["properties"].map { ($0 as? [Any])?.count } == 1)
+        relay.stop(SIGTERM)
+    }
+
+    @Test func overlappingOfflineBookingsConflictWhereTheRelayOrdersThem() throws {
+        let (relay, property) = try network()
+        let date = Self.date.description
+        relay.stop(SIGTERM)
+        // The relay is down: both nodes take a booking that overlaps the other's.
+        let first = try json([
+            "node", "book", "--data", node("owner"), "--property", property, "--date", date, "--shift", "Day",
+            "--name", "Phone customer", "--phone", "03001112223",
+        ])
+        let second = try json([
+            "node", "book", "--data", node("admin"), "--property", property, "--date", date, "--shift", "Full Day",
+            "--name", "Walk-in", "--phone", "03004445556", "--paid",
+        ])
+        #expect(try run(["node", "sync", "--data", node("owner")]).status == 2)
+        #expect(try json(["node", "status", "--data", node("owner")])["pending"] as? Int == 1)
+        // Back up: the owner's node reaches the relay first.
+        let restarted = try RelayProcess(data: relayData, port: relay.port)
+        _ = try json(["node", "sync", "--data", node("owner")])
+        _ = try json(["node", "sync", "--data", node("admin")])
+        _ = try json(["node", "sync", "--data", node("owner")])
+        for data in [node("owner"), node("admin")] {
+            let bookings = try #require(
+                try json(["node", "bookings", "--data", data, "--property", property])["bookings"] as? [[String: Any]])
+            let byCode = Dictionary(uniqueKeysWithValues: bookings.map { ($0["code"] as! String, $0) })
+            #expect(byCode[first["code"] as! String]?["status"] as? String == "Pending")
+            #expect(byCode[second["code"] as! String]?["status"] as? String == "Conflicted")
+            #expect(byCode[second["code"] as! String]?["conflict_with"] as? [String] == [first["code"] as! String])
+        }
+        let digests = try [node("owner"), node("admin")].map {
+            try json(["node", "status", "--data", $0])["digest"] as? String
+        }
+        #expect(digests[0] == digests[1])
+        #expect(try json(["node", "status", "--data", node("admin")])["conflicts"] as? Int == 1)
+        restarted.stop(SIGTERM)
+    }
+}
+
+extension CalendarDate {
+    /// Today (UTC) plus some days, for dates that must be in the future whenever the tests run.
+    static func today(plusDays days: Int) -> CalendarDate {
+        CalendarDate(dayNumber: UTCTime.now().seconds / 86_400 + days)
+    }
+}
