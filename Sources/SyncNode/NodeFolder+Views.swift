@@ -6,6 +6,7 @@ extension NodeFolder {
     package func bookingObject(_ record: BookingRecord, store: ReplicaStore, key: SigningKey, now: UTCTime) -> JSONValue
     {
         let customer = (try? store.localCustomer(ofBooking: record.id, reader: key, now: now)) ?? nil
+        let proof = (try? store.localCurrentProof(ofBooking: record.id, reader: key, now: now)) ?? nil
         let hidden = JSONValue.string(CustomerView.hidden)
         return .object([
             JSONMember("id", .string(record.id)), JSONMember("code", .string(record.code)),
@@ -23,7 +24,17 @@ extension NodeFolder {
                     JSONMember("phone", customer.map { .string($0.phone) } ?? hidden),
                     JSONMember("cnic", customer?.cnic.map { .string($0) } ?? .null),
                 ])),
-            JSONMember("payment", .null),
+            JSONMember(
+                "payment",
+                proof.map { proof in
+                    .object([
+                        JSONMember("method", .string(proof.method)),
+                        JSONMember("transaction_id", proof.transactionID.map { .string($0) } ?? .null),
+                        JSONMember("amount", proof.amount.map { .int($0) } ?? .null),
+                        JSONMember("warnings", .array(proof.warnings.map { .string($0) })),
+                        JSONMember("duplicate_of", proof.duplicateOf.map { .string($0) } ?? .null),
+                    ])
+                } ?? .null),
         ])
     }
 

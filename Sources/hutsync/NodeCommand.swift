@@ -11,6 +11,8 @@ struct NodeCommand: AsyncParsableCommand {
             Init.self, Status.self, Sync.self, Verify.self, Rebuild.self, Outbox.self, OwnerCommand.self,
             NodeKeyCommand.self, PropertyCommand.self, PropertiesCommand.self, PriceCommand.self, BlockCommand.self,
             UnblockCommand.self, AvailabilityCommand.self, BookCommand.self, BookingsCommand.self, BookingCommand.self,
+            ConfirmCommand.self, RejectCommand.self, CancelCommand.self, CompleteCommand.self, ReinstateCommand.self,
+            PaymentCommand.self,
         ])
 
     /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.

@@ -146,6 +146,36 @@ import Wire
             try json(["node", "bookings", "--data", node("admin"), "--status", "confirmed"])["bookings"].map {
                 ($0 as? [Any])?.count
             } == 1)
+        // The lifecycle by code: a typed proof, a rejection, a confirmation, a cancellation.
+        let paid = try json([
+            "node", "payment", code, "--data", node("owner"), "--transaction-id", "TX-778899", "--amount", "7000",
+        ])
+        #expect(paid["status"] as? String == "Waiting")
+        let payment = try #require(paid["payment"] as? [String: Any])
+        #expect(payment["transaction_id"] as? String == "TX-778899")
+        #expect(payment["method"] as? String == "easypaisa")
+        #expect(payment["warnings"] as? [String] == ["payee_unknown"])
+        #expect(
+            try json(["node", "reject", code, "--data", node("owner"), "--reason", "not received"])["status"] as? String
+                == "Pending")
+        #expect(try json(["node", "confirm", code, "--data", node("owner")])["status"] as? String == "Confirmed")
+        let confirmedAgain = try run(["node", "confirm", code, "--data", node("owner"), "--json"])
+        #expect(confirmedAgain.status == 1)
+        #expect(confirmedAgain.stderr.contains("booking.not_confirmable"))
+        #expect(try run(["node", "cancel", code, "--data", node("owner"), "--reason", " "]).status == 1)
+        #expect(try run(["node", "confirm", "HB-00000000", "--data", node("owner")]).status == 1)
+        let cancelled = try json([
+            "node", "cancel", negotiated["code"] as! String, "--data", node("owner"), "--reason", "left early",
+        ])
+        #expect(cancelled["status"] as? String == "Cancelled")
+        _ = try json(["node", "sync", "--data", node("owner")])
+        _ = try json(["node", "sync", "--data", node("admin")])
+        #expect(
+            try json(["node", "booking", "show", code, "--data", node("admin")])["status"] as? String == "Confirmed")
+        // Another owner's node would see the transaction id only as (private); the admin can open it.
+        #expect(
+            (try json(["node", "booking", "show", code, "--data", node("admin")])["payment"] as? [String: Any])?[
+                "transaction_id"] as? String == "TX-778899")
         _ = try json(["node", "unblock", "--data", node("owner"), "--block", block])
         #expect(
             try json(["node", "properties", "--data", node("admin")])["properties"].map { ($0 as? [Any])?.count } == 1)
@@ -185,6 +215,24 @@ import Wire
         }
         #expect(digests[0] == digests[1])
         #expect(try json(["node", "status", "--data", node("admin")])["conflicts"] as? Int == 1)
+        // The paid walk-in at the gate: cancel the unpaid winner, then reinstate.
+        let loser = second["code"] as! String
+        let tooEarly = try run(["node", "reinstate", loser, "--data", node("admin"), "--paid"])
+        #expect(tooEarly.status == 1)
+        #expect(tooEarly.stderr.contains("slot.taken"))
+        _ = try json([
+            "node", "cancel", first["code"] as! String, "--data", node("admin"), "--reason", "lost to the walk-in",
+        ])
+        #expect(
+            try json(["node", "reinstate", loser, "--data", node("admin"), "--paid"])["status"] as? String
+                == "Confirmed")
+        _ = try json(["node", "sync", "--data", node("admin")])
+        _ = try json(["node", "sync", "--data", node("owner")])
+        #expect(
+            try json(["node", "booking", "show", loser, "--data", node("owner")])["status"] as? String == "Confirmed")
+        #expect(
+            try json(["node", "status", "--data", node("owner")])["digest"] as? String
+                == (try json(["node", "status", "--data", node("admin")])["digest"] as? String))
         restarted.stop(SIGTERM)
     }
 }

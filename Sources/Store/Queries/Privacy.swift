@@ -127,28 +127,34 @@ package struct ProofView: Sendable, Hashable {
 extension ReplicaStore {
     /// The booking's current proof as `reader` may see it, or nil when it has none.
     package func currentProof(ofBooking bookingID: String, reader: SigningKey) throws -> ProofView? {
-        try writer.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT p.* FROM payment_proofs p JOIN bookings b ON b.current_proof = p.id WHERE b.id = ?
-                        """,
-                    arguments: [bookingID])
-            else { return nil }
-            let typed = PrivateDetails.open(
-                ProofDetails.self, from: try PrivateDetails.copies(row["sealed"]), reader: reader)
-            let extracted = try (row["extracted_sealed"] as String?).flatMap {
-                PrivateDetails.open(ProofDetails.self, from: try PrivateDetails.copies($0), reader: reader)
-            }
-            let hasTransaction = (row["effective_txn_hash"] as String?) != nil
-            let opened = extracted?.transactionID ?? typed?.transactionID
-            let warnings = try JSONValueDecoder.decode(
-                [String].self, from: try CanonicalJSON.decode(Array((row["warnings"] as String).utf8)))
-            return ProofView(
-                method: row["method"], amount: (row["extracted_amount"] as Int?) ?? row["amount"],
-                transactionID: opened ?? (hasTransaction ? CustomerView.hidden : nil), warnings: warnings,
-                duplicateOf: row["duplicate_of"])
+        try writer.read { db in try ProofView.read(db, bookingID: bookingID, reader: reader) }
+    }
+
+    /// The same in the local view.
+    package func localCurrentProof(ofBooking bookingID: String, reader: SigningKey, now: UTCTime) throws -> ProofView? {
+        try withLocalView(now: now) { db in try ProofView.read(db, bookingID: bookingID, reader: reader) }
+    }
+}
+
+extension ProofView {
+    static func read(_ db: Database, bookingID: String, reader: SigningKey) throws -> ProofView? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT p.* FROM payment_proofs p JOIN bookings b ON b.current_proof = p.id WHERE b.id = ?",
+                arguments: [bookingID])
+        else { return nil }
+        let typed = PrivateDetails.open(
+            ProofDetails.self, from: try PrivateDetails.copies(row["sealed"]), reader: reader)
+        let extracted = try (row["extracted_sealed"] as String?).flatMap {
+            PrivateDetails.open(ProofDetails.self, from: try PrivateDetails.copies($0), reader: reader)
         }
+        let hasTransaction = (row["effective_txn_hash"] as String?) != nil
+        let opened = extracted?.transactionID ?? typed?.transactionID
+        let warnings = try JSONValueDecoder.decode(
+            [String].self, from: try CanonicalJSON.decode(Array((row["warnings"] as String).utf8)))
+        return ProofView(
+            method: row["method"], amount: (row["extracted_amount"] as Int?) ?? row["amount"],
+            transactionID: opened ?? (hasTransaction ? CustomerView.hidden : nil), warnings: warnings,
+            duplicateOf: row["duplicate_of"])
     }
 }
