@@ -12,7 +12,7 @@ struct NodeCommand: AsyncParsableCommand {
             NodeKeyCommand.self, PropertyCommand.self, PropertiesCommand.self, PriceCommand.self, BlockCommand.self,
             UnblockCommand.self, AvailabilityCommand.self, BookCommand.self, BookingsCommand.self, BookingCommand.self,
             ConfirmCommand.self, RejectCommand.self, CancelCommand.self, CompleteCommand.self, ReinstateCommand.self,
-            PaymentCommand.self,
+            PaymentCommand.self, ConflictsCommand.self,
         ])
 
     /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.

@@ -102,3 +102,32 @@ enum Reason {
         return CanonicalJSON.nfc(reason)
     }
 }
+
+struct ConflictsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts",
+        abstract: "Bookings that lost to an earlier one, with alternatives; refused change sets.",
+        subcommands: [List.self, Dismiss.self], defaultSubcommand: List.self)
+
+    struct List: AsyncResultCommand {
+        static let configuration = CommandConfiguration(abstract: "List them.")
+        @OptionGroup var global: GlobalOptions
+
+        func execute() async throws(SyncError) -> JSONValue { try NodeCommand.folder(global).conflictsObject() }
+    }
+
+    struct Dismiss: AsyncResultCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop listing a conflict (on this node).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var code: String
+
+        func execute() async throws(SyncError) -> JSONValue {
+            let folder = NodeCommand.folder(global)
+            let record = try folder.booking(code: code)
+            guard record.status == "Conflicted" else { throw SyncError(.badInput, "\(record.code) is not Conflicted") }
+            let (_, store) = try folder.open()
+            try folder.read { try store.dismissConflict(code: record.code, now: folder.now(store)) }
+            return .object([JSONMember("ok", .bool(true))])
+        }
+    }
+}

@@ -215,6 +215,22 @@ import Wire
         }
         #expect(digests[0] == digests[1])
         #expect(try json(["node", "status", "--data", node("admin")])["conflicts"] as? Int == 1)
+        // Both the loser's author (admin) and the property's owner are told, with alternatives: the same shift on the
+        // nearest free dates (the date's other priced shifts are taken).
+        for data in [node("admin"), node("owner")] {
+            let listed = try #require(try json(["node", "conflicts", "--data", data])["conflicts"] as? [[String: Any]])
+            #expect(listed.map { $0["code"] as? String } == [second["code"] as? String])
+            #expect(listed.first?["winner"] as? String == first["code"] as? String)
+            let alternatives = try #require(listed.first?["alternatives"] as? [[String: Any]])
+            #expect(alternatives.count == 6)
+            #expect(
+                alternatives.map { $0["date"] as? String }
+                    == [-1, 1, -2, 2, -3, 3].map { Self.date.adding(days: $0).description })
+            #expect(alternatives.allSatisfy { $0["shift"] as? String == "Full Day" && $0["price"] as? Int == 45000 })
+        }
+        _ = try json(["node", "conflicts", "dismiss", second["code"] as! String, "--data", node("owner")])
+        #expect((try json(["node", "conflicts", "--data", node("owner")])["conflicts"] as? [Any])?.isEmpty == true)
+        #expect((try json(["node", "conflicts", "--data", node("admin")])["conflicts"] as? [Any])?.count == 1)
         // The paid walk-in at the gate: cancel the unpaid winner, then reinstate.
         let loser = second["code"] as! String
         let tooEarly = try run(["node", "reinstate", loser, "--data", node("admin"), "--paid"])

@@ -121,3 +121,29 @@ extension OutboxTests {
         #expect(try harness.store.outboxCounts() == (pending: 2, refused: 1))
     }
 }
+
+extension OutboxTests {
+    @Test func pendingChangeSetsThatDependOnARefusedOneAreGroupedUnderIt() throws {
+        var harness = try StoreHarness()
+        let property = TestID.uuid(1, kind: 0xB)
+        try harness.addProperty(property)
+        let booking = TestID.uuid(1, kind: 1)
+        let (create, _) = try harness.store.write(
+            [Catalogue.book(booking, property: property, date: "2026-12-05", shift: .day)], key: harness.ownerA,
+            now: Self.now)
+        let payment = Operation.bookingPayment(
+            BookingPayment(
+                proofID: TestID.uuid(1, kind: 0xF), bookingID: booking, method: "bank", amount: 5000, sealed: []))
+        let (pay, _) = try harness.store.write([payment], key: harness.ownerA, now: Self.now)
+        // The relay sequences the admin's archiving first, then the create (rejected); the payment is not sent yet.
+        try harness.apply(
+            [.propertyArchive(PropertyArchive(propertyID: property, archived: true))], by: harness.log.admin)
+        let position = try harness.store.position()
+        try harness.store.apply([SequencedEntry(seq: position.appliedSeq + 1, relayTime: Self.now, changeSet: create)])
+        try harness.store.settleOutbox(now: Self.now)
+        let refused = try harness.store.refusedChangeSets()
+        #expect(refused.map(\.id) == [create.idHex])
+        #expect(refused.first?.reason == "property.archived")
+        #expect(refused.first?.dependents == [pay.idHex])
+    }
+}

@@ -8,6 +8,12 @@ enum Migrations {
         migrator.registerMigration("v2-payments", migrate: { db in try db.execute(sql: v2) })
         migrator.registerMigration("v3-meta", migrate: { db in try db.execute(sql: v3) })
         migrator.registerMigration("v4-outbox", migrate: { db in try db.execute(sql: v4) })
+        migrator.registerMigration(
+            "v5-dismissed",
+            migrate: { db in
+                try db.execute(
+                    sql: "CREATE TABLE dismissed_conflicts (code TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT")
+            })
         return migrator
     }
 
