@@ -23,7 +23,9 @@ package struct NodeSync: Sendable {
         package var nextCounter: Int?
     }
 
-    package func run(now: @Sendable () -> UTCTime = { UTCTime.now() }) async throws(SyncError) -> Result {
+    package func run(
+        now: @Sendable () -> UTCTime = { UTCTime.now() }, progress: (Int, Int) -> Void = { _, _ in }
+    ) async throws(SyncError) -> Result {
         let client = SyncClient(store: store, transport: transport)
         var result = Result()
         var refusal: (code: String, error: SyncError)?
@@ -33,7 +35,7 @@ package struct NodeSync: Sendable {
             refusal = pushed.refusal
             // A key the relay no longer accepts cannot pull; a relay whose history differs must not be pulled from.
             if let refusal, [.notEnrolled, .integrity].contains(refusal.error.kind) { throw refusal.error }
-            let report = try await client.catchUp()
+            let report = try await client.catchUp(progress: progress)
             result.pulled += report.pulled
             result.head = report.head ?? result.head
             result.nextCounter = report.nextCounter ?? result.nextCounter

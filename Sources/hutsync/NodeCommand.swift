@@ -4,6 +4,10 @@ import Store
 import SyncNode
 import Wire
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node", abstract: "A node: a full replica of the network, synced with the relay.",
@@ -12,7 +16,7 @@ struct NodeCommand: AsyncParsableCommand {
             NodeKeyCommand.self, PropertyCommand.self, PropertiesCommand.self, PriceCommand.self, BlockCommand.self,
             UnblockCommand.self, AvailabilityCommand.self, BookCommand.self, BookingsCommand.self, BookingCommand.self,
             ConfirmCommand.self, RejectCommand.self, CancelCommand.self, CompleteCommand.self, ReinstateCommand.self,
-            PaymentCommand.self, ConflictsCommand.self,
+            PaymentCommand.self, ConflictsCommand.self, CalendarCommand.self,
         ])
 
     /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.
@@ -103,7 +107,9 @@ struct NodeCommand: AsyncParsableCommand {
             let before = (try? store.position().appliedSeq) ?? 0
             let result: NodeSync.Result
             do {
-                result = try await NodeSync(store: store, key: key, transport: transport).run()
+                let bar = ProgressLine(enabled: !global.json && isatty(STDERR_FILENO) == 1, start: before)
+                result = try await NodeSync(store: store, key: key, transport: transport).run(progress: bar.update)
+                bar.finish()
             } catch {
                 try? store.setMeta(["relay_reachable": error.kind == .unreachable ? "false" : "true"])
                 if error.kind == .notEnrolled, error.message.contains("not enrolled") {

@@ -287,3 +287,24 @@ struct BookingCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "An iCalendar (RFC 5545) feed of a property's bookings and blocks.")
+    @OptionGroup var global: GlobalOptions
+    @Option var property: String
+
+    func run() async throws {
+        do {
+            let feed = try NodeCommand.folder(global).calendar(propertyID: try Arguments.uuid(property, "--property"))
+            if global.json {
+                printResult(.object([JSONMember("calendar", .string(feed))]), json: true)
+            } else {
+                print(feed, terminator: "")
+            }
+        } catch {
+            writeStandardError("hutsync: \(error.message)\n")
+            throw ExitCode(error.exitCode)
+        }
+    }
+}

@@ -176,6 +176,16 @@ import Wire
         #expect(
             (try json(["node", "booking", "show", code, "--data", node("admin")])["payment"] as? [String: Any])?[
                 "transaction_id"] as? String == "TX-778899")
+        // The iCalendar feed: every booking (the cancelled one marked, not dropped) and the block, in UTC.
+        let feed = try run(["node", "calendar", "--data", node("owner"), "--property", property])
+        #expect(feed.status == 0)
+        #expect(feed.stdout.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        #expect(feed.stdout.contains("UID:\(booked["id"] as! String)@hutsync"))
+        let dayStart = Self.date.description.filter { $0 != "-" } + "T030000Z"  // 08:00 in Karachi
+        #expect(feed.stdout.contains("DTSTART:\(dayStart)"))
+        #expect(feed.stdout.contains("STATUS:CANCELLED"))
+        #expect(feed.stdout.contains("SUMMARY:Blocked"))
+        #expect(feed.stdout.components(separatedBy: "BEGIN:VEVENT").count == 4)
         _ = try json(["node", "unblock", "--data", node("owner"), "--block", block])
         #expect(
             try json(["node", "properties", "--data", node("admin")])["properties"].map { ($0 as? [Any])?.count } == 1)

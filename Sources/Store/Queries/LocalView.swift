@@ -123,3 +123,19 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// A property's live blocks in the local view, by date.
+    package func localBlocks(propertyID: String, now: UTCTime) throws -> [(
+        id: String, date: String, shift: String, reason: String?
+    )] {
+        try withLocalView(now: now) { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, date, shift, reason FROM blocks WHERE property_id = ? AND removed_seq IS NULL ORDER BY date, id",
+                arguments: [propertyID]
+            ).map { ($0["id"], $0["date"], $0["shift"], $0["reason"]) }
+        }
+    }
+}
