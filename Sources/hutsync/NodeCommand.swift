@@ -24,14 +24,6 @@ struct NodeCommand: AsyncParsableCommand {
         NodeFolder(path: global.data ?? ProcessInfo.processInfo.environment["HUTSYNC_DATA"] ?? "hutsync-node")
     }
 
-    static func transport(_ store: ReplicaStore, key: SigningKey) throws(SyncError) -> HTTPRelayTransport {
-        guard let text = try? store.meta("relay_url"), let url = URL(string: text) else {
-            throw SyncError(.badInput, "this node has no relay URL: re-create it with `hutsync node init`")
-        }
-        return HTTPRelayTransport(
-            base: url, key: key, clockOffset: (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0)
-    }
-
     struct Init: AsyncResultCommand {
         static let configuration = CommandConfiguration(
             abstract:
@@ -66,34 +58,7 @@ struct NodeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Where this node stands (never needs the relay).")
         @OptionGroup var global: GlobalOptions
 
-        func execute() async throws(SyncError) -> JSONValue {
-            let (key, store) = try NodeCommand.folder(global).open()
-            do {
-                let position = try store.position()
-                let enrolment = try store.enrolment(of: key.publicKey)
-                func meta(_ name: String) throws -> JSONValue { try store.meta(name).map { .string($0) } ?? .null }
-                func number(_ name: String) throws -> JSONValue {
-                    try store.meta(name).flatMap(Int.init).map { .int($0) } ?? .null
-                }
-                let reachable: JSONValue = try store.meta("relay_reachable").map { .bool($0 == "true") } ?? .null
-                return .object([
-                    JSONMember("public_key", .string(key.publicKey.hex)),
-                    JSONMember("role", enrolment.map { $0.revoked ? .null : .string($0.role) } ?? .null),
-                    JSONMember("owner_id", enrolment?.ownerID.map { .string($0) } ?? .null),
-                    JSONMember("applied_seq", .int(position.appliedSeq)),
-                    JSONMember("relay_head_seq", try number("relay_head_seq")),
-                    JSONMember("relay_reachable", reachable),
-                    JSONMember("pending", .int(try store.outboxCounts().pending)),
-                    JSONMember("refused", .int(try store.outboxCounts().refused)),
-                    JSONMember("conflicts", .int(try store.conflictCount(for: key.publicKey))),
-                    JSONMember("digest", .string(Hex.encode(position.digest))),
-                    JSONMember("last_sync_at", try meta("last_sync_at")),
-                    JSONMember("clock_offset_s", try number("clock_offset_s")),
-                ])
-            } catch {
-                throw SyncError(.badInput, "cannot read this node's store: \(error)")
-            }
-        }
+        func execute() async throws(SyncError) -> JSONValue { try NodeCommand.folder(global).statusObject() }
     }
 
     struct Sync: AsyncResultCommand {
@@ -102,16 +67,15 @@ struct NodeCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func execute() async throws(SyncError) -> JSONValue {
-            let (key, store) = try NodeCommand.folder(global).open()
-            let transport = try NodeCommand.transport(store, key: key)
+            let folder = NodeCommand.folder(global)
+            let (key, store) = try folder.open()
             let before = (try? store.position().appliedSeq) ?? 0
             let result: NodeSync.Result
             do {
                 let bar = ProgressLine(enabled: !global.json && isatty(STDERR_FILENO) == 1, start: before)
-                result = try await NodeSync(store: store, key: key, transport: transport).run(progress: bar.update)
+                result = try await folder.syncOnce(progress: bar.update)
                 bar.finish()
             } catch {
-                try? store.setMeta(["relay_reachable": error.kind == .unreachable ? "false" : "true"])
                 if error.kind == .notEnrolled, error.message.contains("not enrolled") {
                     throw SyncError(
                         .notEnrolled,
@@ -125,20 +89,13 @@ struct NodeCommand: AsyncParsableCommand {
                     "re-signed \(result.resigned) change sets whose counters were already taken in the log "
                         + "(restored from a backup, or this key in use on another node)\n")
             }
-            let offset = transport.clockOffset
-            try? store.setMeta([
-                "relay_reachable": "true", "last_sync_at": UTCTime.now().description, "clock_offset_s": String(offset),
-                "relay_head_seq": String(result.head?.seq ?? 0),
-                "next_counter": result.nextCounter.map(String.init) ?? "",
-            ])
-            if abs(offset) > 120 {
+            if let text = try? store.meta("clock_offset_s"), let offset = Int(text), abs(offset) > 120 {
                 writeStandardError(
                     "warning: this computer's clock is \(offset) seconds off the relay's; please correct it\n")
             }
-            let applied = (try? store.position().appliedSeq) ?? before
             return .object([
                 JSONMember("pushed", .int(result.pushed)), JSONMember("pulled", .int(result.pulled)),
-                JSONMember("applied_seq", .int(applied)),
+                JSONMember("applied_seq", .int((try? store.position().appliedSeq) ?? before)),
                 JSONMember("conflicts", .int((try? store.conflictCount(for: key.publicKey)) ?? 0)),
             ])
         }

@@ -12,6 +12,14 @@ import Wire
 
     func node(_ name: String) -> String { directory.file(name) }
 
+    /// Puts a copied relay database back, with no write-ahead log of the newer one beside it (SQLite would replay it).
+    func restoreRelay(from backup: String) throws {
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: relayData + "/relay.sqlite" + suffix)
+        }
+        try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
+    }
+
     /// A relay with a known genesis hash, serving; and the admin key.
     func startRelay() throws -> (RelayProcess, SigningKey, String) {
         let created = try CLI.run(["relay", "init", "--data", relayData, "--json"])
@@ -200,7 +208,8 @@ import Wire
         try await fill(relay, admin: admin, adminCounter: 1, count: 20)
         let backup = directory.file("relay-backup.sqlite")
         relay.stop(SIGTERM)
-        try FileManager.default.copyItem(atPath: relayData + "/relay.sqlite", toPath: backup)
+        // A consistent copy through SQLite's backup API (the write-ahead log included), as operations.md advises.
+        try DatabaseQueue(path: relayData + "/relay.sqlite").backup(to: DatabaseQueue(path: backup))
 
         // A relay whose digest for the last entry was altered: the node refuses the page and keeps its state.
         let tampered = try DatabaseQueue(path: relayData + "/relay.sqlite")
@@ -217,8 +226,7 @@ import Wire
 
         // A forged author signature, and a broken hash chain: each stops the node too.
         for (column, expected) in [("signature", "bad author signature"), ("hash", "hash chain is broken")] {
-            try FileManager.default.removeItem(atPath: relayData + "/relay.sqlite")
-            try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
+            try restoreRelay(from: backup)
             let queue = try DatabaseQueue(path: relayData + "/relay.sqlite")
             try await queue.write { db in
                 try db.execute(
@@ -235,8 +243,7 @@ import Wire
         }
 
         // The cause is gone (the relay's good copy is back): the node syncs.
-        try FileManager.default.removeItem(atPath: relayData + "/relay.sqlite")
-        try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
+        try restoreRelay(from: backup)
         relay = try RelayProcess(data: relayData, port: relay.port)
         let healed = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
         #expect(healed.status == 0, "\(healed.stderr)")
@@ -246,8 +253,7 @@ import Wire
         try await fill(relay, admin: admin, adminCounter: 2, count: 5)
         #expect(try CLI.run(["node", "sync", "--data", node("n"), "--json"]).status == 0)
         relay.stop(SIGTERM)
-        try FileManager.default.removeItem(atPath: relayData + "/relay.sqlite")
-        try FileManager.default.copyItem(atPath: backup, toPath: relayData + "/relay.sqlite")
+        try restoreRelay(from: backup)
         relay = try RelayProcess(data: relayData, port: relay.port)
         let behind = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
         #expect(behind.status == 3)

@@ -1,0 +1,54 @@
+import Foundation
+import Store
+package import Wire
+
+extension NodeFolder {
+    /// `node status` (never needs the relay).
+    package func statusObject() throws(SyncError) -> JSONValue {
+        let (key, store) = try open()
+        return try read {
+            let position = try store.position()
+            let enrolment = try store.enrolment(of: key.publicKey)
+            func meta(_ name: String) throws -> JSONValue { try store.meta(name).map { .string($0) } ?? .null }
+            func number(_ name: String) throws -> JSONValue {
+                try store.meta(name).flatMap(Int.init).map { .int($0) } ?? .null
+            }
+            let reachable: JSONValue = try store.meta("relay_reachable").map { .bool($0 == "true") } ?? .null
+            let counts = try store.outboxCounts()
+            return .object([
+                JSONMember("public_key", .string(key.publicKey.hex)),
+                JSONMember("role", enrolment.map { $0.revoked ? .null : .string($0.role) } ?? .null),
+                JSONMember("owner_id", enrolment?.ownerID.map { .string($0) } ?? .null),
+                JSONMember("applied_seq", .int(position.appliedSeq)),
+                JSONMember("relay_head_seq", try number("relay_head_seq")), JSONMember("relay_reachable", reachable),
+                JSONMember("pending", .int(counts.pending)), JSONMember("refused", .int(counts.refused)),
+                JSONMember("conflicts", .int(try store.conflictCount(for: key.publicKey))),
+                JSONMember("digest", .string(Hex.encode(position.digest))),
+                JSONMember("last_sync_at", try meta("last_sync_at")),
+                JSONMember("clock_offset_s", try number("clock_offset_s")),
+            ])
+        }
+    }
+
+    /// One sync as `node sync` and `node serve` run it, recording where the node stands.
+    package func syncOnce(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> NodeSync.Result {
+        let (key, store) = try open()
+        guard let text = try? store.meta("relay_url"), let url = URL(string: text) else {
+            throw SyncError(.badInput, "this node has no relay URL: re-create it with `hutsync node init`")
+        }
+        let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
+        let transport = HTTPRelayTransport(base: url, key: key, clockOffset: offset)
+        do {
+            let result = try await NodeSync(store: store, key: key, transport: transport).run(progress: progress)
+            try? store.setMeta([
+                "relay_reachable": "true", "last_sync_at": UTCTime.now().description,
+                "clock_offset_s": String(transport.clockOffset), "relay_head_seq": String(result.head?.seq ?? 0),
+                "next_counter": result.nextCounter.map(String.init) ?? "",
+            ])
+            return result
+        } catch {
+            try? store.setMeta(["relay_reachable": error.kind == .unreachable ? "false" : "true"])
+            throw error
+        }
+    }
+}
