@@ -39,7 +39,11 @@ let package = Package(
         .target(name: "Services", dependencies: ["Store", "Wire"], swiftSettings: strictSettings),
         .target(
             name: "SyncNode",
-            dependencies: ["Services", "Store", "Wire", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Services", "Store", "Wire", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

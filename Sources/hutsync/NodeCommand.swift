@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Store
 import SyncNode
 import Wire
@@ -16,7 +17,7 @@ struct NodeCommand: AsyncParsableCommand {
             NodeKeyCommand.self, PropertyCommand.self, PropertiesCommand.self, PriceCommand.self, BlockCommand.self,
             UnblockCommand.self, AvailabilityCommand.self, BookCommand.self, BookingsCommand.self, BookingCommand.self,
             ConfirmCommand.self, RejectCommand.self, CancelCommand.self, CompleteCommand.self, ReinstateCommand.self,
-            PaymentCommand.self, ConflictsCommand.self, CalendarCommand.self,
+            PaymentCommand.self, ConflictsCommand.self, CalendarCommand.self, ServeCommand.self,
         ])
 
     /// `--data`, else `$HUTSYNC_DATA`, else `./hutsync-node`.
@@ -208,5 +209,37 @@ extension AsyncResultCommand {
             throw ExitCode(error.exitCode)
         }
         printResult(result, json: global.json)
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Sync in the background and serve the local JSON API until SIGINT/SIGTERM.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Address to listen on (host:port; port 0 picks a free one).") var listen = "127.0.0.1:8090"
+
+    func run() async throws {
+        let host: String
+        let port: Int
+        do {
+            (host, port) = try RelayCommand.Serve.address(listen)
+        } catch {
+            writeStandardError("hutsync: \(error.message)\n")
+            throw ExitCode(error.exitCode)
+        }
+        let folder = NodeCommand.folder(global)
+        do { _ = try folder.open() } catch {
+            writeStandardError("hutsync: \(error.message)\n")
+            throw ExitCode(error.exitCode)
+        }
+        let json = global.json
+        let app = NodeServer.build(
+            folder: folder, host: host, port: port, logger: makeLogger(verbose: global.verbose),
+            onRunning: { port in
+                let url = "http://\(host):\(port)"
+                print(json ? #"{"listening":"\#(url)"}"# : "listening on \(url)")
+                fflush(nil)
+            })
+        try await app.runService()
     }
 }
