@@ -24,9 +24,9 @@ deps:
 build: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 
-## run: build and start the demo (until the demo exists: print the command-line help).
+## run: build and start the demo (a relay and two nodes on loopback, in ./hutsync-demo); Ctrl-C stops it.
 run: build
-	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync --help
+	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync demo
 
 ## test: the whole test suite (builds first; end-to-end tests use the built binary), then the interop check.
 test: build

@@ -77,7 +77,7 @@ extension NodeFolder {
             throw SyncError(.badInput, "no price is set for that date and shift: give --amount")
         }
         let advance = (amount * property.advancePercent + 99) / 100
-        let recipients = try read { try store.sealingRecipients(propertyID: request.propertyID) }
+        let recipients = try read { try store.localSealingRecipients(propertyID: request.propertyID, now: now) }
         let details = ContactDetails(name: CanonicalJSON.nfc(request.name), phone: phone, cnic: cnic)
         let contact = try read { try PrivateDetails.seal(details, to: recipients) }
         let id = UUIDText.random()

@@ -38,7 +38,9 @@ extension NodeFolder {
                     shift: Shift(rawValue: record.shift)!, now: now(store))
             }
             let method = method ?? quote?.payee?.method ?? "easypaisa"
-            let recipients = try read { try store.sealingRecipients(propertyID: record.propertyID) }
+            let recipients = try read {
+                try store.localSealingRecipients(propertyID: record.propertyID, now: now(store))
+            }
             let sealed = try read {
                 try PrivateDetails.seal(ProofDetails(transactionID: transactionID), to: recipients)
             }

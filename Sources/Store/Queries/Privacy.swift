@@ -23,18 +23,25 @@ extension ReplicaStore {
     /// Who may read a property's private booking data, as this replica knows it: the keys of the property's owner,
     /// every admin key and the relay key — unrevoked — in byte order. Writers seal to exactly these.
     package func sealingRecipients(propertyID: String) throws -> [PublicKey] {
-        try writer.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT k.public_key FROM keys k
-                    WHERE k.revoked_seq IS NULL AND (k.role IN ('admin', 'relay')
-                        OR (k.role = 'owner' AND k.owner_id = (SELECT owner_id FROM properties WHERE id = ?)))
-                    ORDER BY k.public_key
-                    """,
-                arguments: [propertyID]
-            ).map { try PublicKey(hex: $0) }
-        }
+        try writer.read { db in try Self.recipients(db, propertyID: propertyID) }
+    }
+
+    /// The same in the local view: a node sealing a booking of a property still in its outbox includes the owner.
+    package func localSealingRecipients(propertyID: String, now: UTCTime) throws -> [PublicKey] {
+        try withLocalView(now: now) { db in try Self.recipients(db, propertyID: propertyID) }
+    }
+
+    static func recipients(_ db: Database, propertyID: String) throws -> [PublicKey] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT k.public_key FROM keys k
+                WHERE k.revoked_seq IS NULL AND (k.role IN ('admin', 'relay')
+                    OR (k.role = 'owner' AND k.owner_id = (SELECT owner_id FROM properties WHERE id = ?)))
+                ORDER BY k.public_key
+                """,
+            arguments: [propertyID]
+        ).map { try PublicKey(hex: $0) }
     }
 
     /// The booking's customer details as `reader` may see them, or nil for an unknown booking.
