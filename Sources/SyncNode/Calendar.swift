@@ -4,19 +4,6 @@ package import Wire
 /// `node calendar`: an RFC 5545 feed of one property's bookings and blocks, in UTC, with stable UIDs; cancelled,
 /// expired and conflicted bookings stay in the feed marked `STATUS:CANCELLED`.
 package enum CalendarFeed {
-    /// Start and end of a shift in UTC seconds (Asia/Karachi is UTC+5).
-    static func window(_ date: CalendarDate, _ shift: Shift) -> (Int, Int) {
-        let (start, end) =
-            switch shift {
-            case .day: (8, 18)
-            case .night: (20, 30)
-            case .fullDay: (8, 30)
-            case .fullNight: (20, 42)
-            }
-        let base = date.dayNumber * 86_400 - 300 * 60
-        return (base + start * 3600, base + end * 3600)
-    }
-
     static func stamp(_ seconds: Int) -> String {
         UTCTime(seconds: seconds).description.filter { $0 != "-" && $0 != ":" }  // 20261205T030000Z
     }
@@ -37,7 +24,7 @@ package enum CalendarFeed {
         ]
         func event(uid: String, date: String, shift: String, summary: String, cancelled: Bool) {
             guard let day = CalendarDate(date), let shift = Shift(rawValue: shift) else { return }
-            let (start, end) = window(day, shift)
+            let (start, end) = shift.window(on: day, utcOffsetMinutes: Shift.karachiOffsetMinutes)
             lines += [
                 "BEGIN:VEVENT", "UID:\(uid)@hutsync", "DTSTAMP:\(stamp(generated.seconds))", "DTSTART:\(stamp(start))",
                 "DTEND:\(stamp(end))", "SUMMARY:\(text(summary))",

@@ -49,7 +49,8 @@ extension NodeFolder {
         if let guests = request.guests, guests > property.maxGuests {
             throw SyncError(.badInput, "\(guests) guests is over the property's maximum of \(property.maxGuests)")
         }
-        guard Self.shiftEnd(request.date, request.shift) > now.seconds else {
+        guard request.shift.window(on: request.date, utcOffsetMinutes: Shift.karachiOffsetMinutes).end > now.seconds
+        else {
             throw SyncError(.badInput, "the \(request.shift.name) shift of \(request.date) has already ended")
         }
         guard let phone = Phone.normalise(request.phone) else {
@@ -93,18 +94,6 @@ extension NodeFolder {
             throw SyncError(.badInput, "the booking was written but cannot be read back")
         }
         return record
-    }
-
-    /// The end of a shift in UTC seconds at Asia/Karachi's fixed UTC+5: Day D 18:00, Night and Full Day D+1 06:00,
-    /// Full Night D+1 18:00.
-    static func shiftEnd(_ date: CalendarDate, _ shift: Shift) -> Int {
-        let hours =
-            switch shift {
-            case .day: 18
-            case .night, .fullDay: 30
-            case .fullNight: 42
-            }
-        return date.dayNumber * 86_400 + hours * 3600 - 300 * 60
     }
 
     /// Runs a store read, turning its failure into one line.

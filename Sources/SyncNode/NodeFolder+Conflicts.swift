@@ -4,7 +4,7 @@ package import Wire
 extension NodeFolder {
     /// Today's date in Asia/Karachi (UTC+5) by the relay-corrected clock.
     package func today(_ store: ReplicaStore) -> CalendarDate {
-        CalendarDate(dayNumber: (now(store).seconds + 300 * 60) / 86_400)
+        CalendarDate(dayNumber: (now(store).seconds + Shift.karachiOffsetMinutes * 60) / 86_400)
     }
 
     /// `node conflicts`: Conflicted bookings with their winner and free alternatives, and refused change sets.

@@ -103,17 +103,10 @@ extension ApplyContext {
         try setBooking(booking.id, "status = 'Completed'", [])
     }
 
-    /// The end of the booking's shift in UTC seconds, from the network's fixed offset: Day ends D 18:00, Night and
-    /// Full Day D+1 06:00, Full Night D+1 18:00, local time.
+    /// The end of the booking's shift in UTC seconds, at the network's fixed offset.
     private func shiftEnd(_ booking: BookingFacts) throws -> Int {
         let offsetMinutes = try Int.fetchOne(db, sql: "SELECT utc_offset_minutes FROM network_params") ?? 0
-        let localHours =
-            switch booking.shift {
-            case .day: 18
-            case .night, .fullDay: 24 + 6
-            case .fullNight: 24 + 18
-            }
-        return booking.date.dayNumber * 86_400 + localHours * 3600 - offsetMinutes * 60
+        return booking.shift.window(on: booking.date, utcOffsetMinutes: offsetMinutes).end
     }
 
     mutating func bookingReinstate(_ body: BookingReinstate) throws {

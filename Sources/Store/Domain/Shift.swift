@@ -32,6 +32,23 @@ package enum Shift: String, Sendable, Hashable, CaseIterable, Comparable {
     package static func < (lhs: Shift, rhs: Shift) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+
+    /// The shift's start and end on `date` in UTC seconds, from local hours: Day 08:00–18:00, Night 20:00–06:00
+    /// the next day, Full Day 08:00–06:00, Full Night 20:00–18:00 the next day; local = UTC + `utcOffsetMinutes`.
+    package func window(on date: CalendarDate, utcOffsetMinutes: Int) -> (start: Int, end: Int) {
+        let (start, end) =
+            switch self {
+            case .day: (8, 18)
+            case .night: (20, 30)
+            case .fullDay: (8, 30)
+            case .fullNight: (20, 42)
+            }
+        let midnight = date.dayNumber * 86_400 - utcOffsetMinutes * 60
+        return (midnight + start * 3600, midnight + end * 3600)
+    }
+
+    /// Asia/Karachi's fixed offset, for the edges (apply reads the network's `utc_offset_minutes`).
+    package static let karachiOffsetMinutes = 300
 }
 
 /// A half of a calendar day: `day` (08:00–18:00 side) or `night` (20:00–06:00 side).
