@@ -13,19 +13,9 @@ import Testing
     /// Starts the demo and reads its printed URLs.
     func start() throws -> (Process, relay: String, node: String, firstLine: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["demo", "--data", directory.file("demo"), "--relay-port", "0", "--node-port", "0"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(60)
-        while !text.contains("owner node:"), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
+        let text = try Launch.start(
+            process, arguments: ["demo", "--data", directory.file("demo"), "--relay-port", "0", "--node-port", "0"],
+            until: "owner node:")
         func url(after label: String) -> String {
             text.components(separatedBy: "\n").first { $0.hasPrefix(label) }?.split(separator: " ")
                 .first { $0.hasPrefix("http://") }.map(String.init) ?? ""

@@ -4,6 +4,10 @@ import TestSupport
 import Testing
 import Wire
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The owner's daily commands with the real binary: catalogue, availability, booking, and the offline conflict.
 @Suite(.serialized) struct OwnerLiveTests {
     let directory = TemporaryDirectory()
@@ -293,8 +297,15 @@ extension OwnerLiveTests {
         sync.standardOutput = FileHandle.nullDevice
         sync.standardError = FileHandle.nullDevice
         try sync.run()
-        try await Task.sleep(for: .milliseconds(400))
+        // Kill the relay once it has started sequencing the push (its head has moved), not after a guessed delay.
+        var head = 1
+        for _ in 0..<400 where head <= 1 {
+            try await Task.sleep(for: .milliseconds(10))
+            let (data, _) = try await URLSession.shared.data(from: URL(string: relay.base + "/healthz")!)
+            head = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["head"] as? Int ?? head
+        }
         relay.stop(SIGKILL)
+        #expect(head > 1, "the push never started")
         sync.waitUntilExit()
         relay = try RelayProcess(data: relayData, port: relay.port)
         var last = try run(["node", "sync", "--data", admin, "--json"])

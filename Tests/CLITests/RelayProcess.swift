@@ -14,19 +14,8 @@ final class RelayProcess: @unchecked Sendable {  // The process handle is only t
 
     /// Starts a relay on `port` (0: a free one).
     init(data: String, port: Int = 0) throws {
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["relay", "serve", "--data", data, "--listen", "127.0.0.1:\(port)"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !seen.contains("\n"), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        let seen = try Launch.start(
+            process, arguments: ["relay", "serve", "--data", data, "--listen", "127.0.0.1:\(port)"], until: "\n")
         guard let line = seen.split(separator: "\n").first, line.hasPrefix("listening on "),
             let port = Int(line.split(separator: ":").last ?? "")
         else {
@@ -84,5 +73,27 @@ final class RelayProcess: @unchecked Sendable {  // The process handle is only t
             }
             after = out.last!.3
         }
+    }
+}
+
+/// Launching the real binary and reading what it announces on stdout.
+enum Launch {
+    /// Runs `hutsync arguments` in `process` and returns its stdout up to the first occurrence of `marker` (or what
+    /// arrived within 60 seconds). Stderr is discarded.
+    static func start(_ process: Process, arguments: [String], until marker: String) throws -> String {
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !seen.contains(marker), Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        return seen
     }
 }

@@ -22,13 +22,8 @@ import Wire
                 .status == 0)
 
         let serve = Process()
-        serve.executableURL = URL(fileURLWithPath: CLI.binary)
-        serve.arguments = ["node", "serve", "--data", node, "--listen", "127.0.0.1:0"]
-        let out = Pipe()
-        serve.standardOutput = out
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let line = try Launch.start(
+            serve, arguments: ["node", "serve", "--data", node, "--listen", "127.0.0.1:0"], until: "\n")
         let base = try #require(
             line.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
         #expect(line.hasPrefix("listening on http://127.0.0.1:"))

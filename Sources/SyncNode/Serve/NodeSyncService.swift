@@ -20,6 +20,8 @@ package struct NodeSyncService: Service {
     }
 
     private func loop() async throws {
+        // Opened once: the outbox is watched four times a second.
+        let store = try? folder.open().store
         try await cancelWhenGracefulShutdown {
             var delay = Duration.seconds(2)
             while !Task.isCancelled {
@@ -37,22 +39,19 @@ package struct NodeSyncService: Service {
                     delay = .seconds(30)
                     logger.warning("sync stopped", metadata: ["sync.error": "\(error.message)"])
                 }
-                try await waitForWorkOrTimeout(delay)
+                try await waitForWorkOrTimeout(delay, store: store)
             }
         }
     }
 
     /// Sleeps `delay`, waking early when the outbox changes.
-    private func waitForWorkOrTimeout(_ delay: Duration) async throws {
-        let before = pendingCount()
+    private func waitForWorkOrTimeout(_ delay: Duration, store: ReplicaStore?) async throws {
+        let pending = { (try? store?.outboxCounts().pending) ?? 0 }
+        let before = pending()
         let deadline = ContinuousClock.now + delay
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(250))
-            if pendingCount() != before { return }
+            if pending() != before { return }
         }
-    }
-
-    private func pendingCount() -> Int {
-        (try? folder.open().store.outboxCounts().pending) ?? 0
     }
 }
