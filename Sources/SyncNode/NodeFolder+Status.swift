@@ -1,5 +1,5 @@
 import Foundation
-import Store
+package import Store
 package import Wire
 
 extension NodeFolder {
@@ -33,11 +33,7 @@ extension NodeFolder {
     /// One sync as `node sync` and `node serve` run it, recording where the node stands.
     package func syncOnce(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> NodeSync.Result {
         let (key, store) = try open()
-        guard let text = try? store.meta("relay_url"), let url = URL(string: text) else {
-            throw SyncError(.badInput, "this node has no relay URL: re-create it with `hutsync node init`")
-        }
-        let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
-        let transport = HTTPRelayTransport(base: url, key: key, clockOffset: offset)
+        let transport = try transport(key: key, store: store)
         do {
             let result = try await NodeSync(store: store, key: key, transport: transport).run(progress: progress)
             try? store.setMeta([
@@ -50,5 +46,22 @@ extension NodeFolder {
             try? store.setMeta(["relay_reachable": error.kind == .unreachable ? "false" : "true"])
             throw error
         }
+    }
+
+    /// A long-polling pull for one entry after `applied`: true once the relay has it, false when `wait` seconds pass
+    /// without one. The entry is not applied here; the next sync verifies and applies it with the rest.
+    package func relayHasEntries(after applied: Int, wait: Int, key: SigningKey, store: ReplicaStore)
+        async throws(SyncError) -> Bool
+    {
+        let page = try await transport(key: key, store: store).pull(after: applied, limit: 1, wait: wait)
+        return !page.entries.isEmpty || page.head.seq > applied
+    }
+
+    private func transport(key: SigningKey, store: ReplicaStore) throws(SyncError) -> HTTPRelayTransport {
+        guard let text = try? store.meta("relay_url"), let url = URL(string: text) else {
+            throw SyncError(.badInput, "this node has no relay URL: re-create it with `hutsync node init`")
+        }
+        let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
+        return HTTPRelayTransport(base: url, key: key, clockOffset: offset)
     }
 }

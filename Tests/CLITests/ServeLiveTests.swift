@@ -40,6 +40,34 @@ import Wire
         }
         #expect(head == 2, "serve did not push the CLI's write")
 
+        // A write from another node reaches the serving node through its long-polling pull: serve's idle timer is
+        // a minute, so seeing it within 10 s means the relay woke it.
+        let other = directory.file("other")
+        let otherInit = try CLI.run(["node", "init", "--data", other, "--relay", relay.base, "--json"])
+        let otherKey = try #require(CLI.json(otherInit.stdout)?["public_key"] as? String, "\(otherInit.stderr)")
+        #expect(
+            try CLI.run(["node", "key", "grant", "--data", node, "--public-key", otherKey, "--role", "admin"]).status
+                == 0)
+        var granted = false
+        for _ in 0..<60 where !granted {
+            try await Task.sleep(for: .milliseconds(250))
+            granted = try CLI.run(["node", "sync", "--data", other]).status == 0
+        }
+        #expect(granted, "serve did not push the grant")
+        #expect(
+            try CLI.run(["node", "owner", "add", "--data", other, "--name", "Bilal", "--phone", "03007654321"]).status
+                == 0)
+        let sync = try CLI.run(["node", "sync", "--data", other, "--json"])
+        let target = try #require(CLI.json(sync.stdout)?["applied_seq"] as? Int, "\(sync.stderr)")
+        let written = ContinuousClock.now
+        var applied = 0
+        while applied < target, ContinuousClock.now - written < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(100))
+            let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/status")!)
+            applied = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["applied_seq"] as? Int ?? 0
+        }
+        #expect(applied == target, "the serving node did not pull the other node's write promptly")
+
         let (data, response) = try await URLSession.shared.data(from: URL(string: base + "/status")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         let status = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -49,9 +77,16 @@ import Wire
         #expect((badResponse as? HTTPURLResponse)?.statusCode == 400)
         #expect(String(decoding: bad, as: UTF8.self).contains("property"))
 
+        // SIGTERM while a long poll is in flight: the pull is cancelled, serve ends at once.
+        let stopping = ContinuousClock.now
         kill(serve.processIdentifier, SIGTERM)
         serve.waitUntilExit()
         #expect(serve.terminationStatus == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(10), "serve waited for its long poll before stopping")
+        // The relay still holds serve's long poll (it has not noticed the closed connection): it answers it at once
+        // when asked to stop, instead of waiting out the 25 s.
+        let relayStopping = ContinuousClock.now
         relay.stop(SIGTERM)
+        #expect(ContinuousClock.now - relayStopping < .seconds(10), "the relay waited out a long poll before stopping")
     }
 }

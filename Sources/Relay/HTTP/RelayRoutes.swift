@@ -4,6 +4,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import Store
 import Wire
 
@@ -145,7 +146,9 @@ struct RelayRoutes: Sendable {
         let wait = try number("wait", default: 0, 0...Self.maxWaitSeconds)
         if wait > 0 {
             metrics?.pullWaiters.increment()
-            await sequencer.heads.wait(after: after, timeout: .seconds(wait))
+            // A relay shutting down answers its long polls at once instead of waiting them out.
+            let heads = sequencer.heads
+            try? await cancelWhenGracefulShutdown { await heads.wait(after: after, timeout: .seconds(wait)) }
             metrics?.pullWaiters.decrement()
         }
         return JSONResponse.ok(

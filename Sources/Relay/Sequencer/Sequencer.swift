@@ -165,15 +165,19 @@ package actor HeadWatch {
         }
     }
 
-    /// Returns once the head is past `after`, or after `timeout`.
+    /// Returns once the head is past `after`, after `timeout`, or when the waiting task is cancelled.
     package func wait(after: Int, timeout: Duration) async {
-        guard head <= after else { return }
+        guard head <= after, !Task.isCancelled else { return }
         let id = UUID()
-        Task {
+        let timer = Task {
             try? await Task.sleep(for: timeout)
             self.expire(id)
         }
-        await withCheckedContinuation { waiters[id] = (after, $0) }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiters[id] = (after, $0) }
+        } onCancel: {
+            timer.cancel()
+        }
     }
 
     private func expire(_ id: UUID) {
