@@ -28,12 +28,14 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // zlib, for gzip-compressed pull pages.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // SQLite's session extension, for the node's undoable overlay of pending writes.
+        .systemLibrary(name: "CSQLiteSession", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The wire format: canonical JSON, change sets, signatures, sealing, booking codes. No GRDB, so fuzzing
         // builds stay small.
         .target(name: "Wire", dependencies: ["CSodium"], swiftSettings: strictSettings),
         .target(
             name: "Store",
-            dependencies: ["Wire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Wire", "CSQLiteSession", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(name: "Services", dependencies: ["Store", "Wire"], swiftSettings: strictSettings),

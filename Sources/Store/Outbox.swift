@@ -4,9 +4,9 @@ package import Wire
 
 /// A node's own writes: signed, checked against the local view, kept durably until the log applies them.
 ///
-/// The local view is the sequenced state with the pending change sets applied on top. It is computed inside a
-/// savepoint that is always rolled back, so the sequenced tables stay authoritative and "rebasing" is simply
-/// re-applying what is still pending on the newest state.
+/// The local view is the sequenced state with the pending change sets applied on top, kept applied by ``Overlay``
+/// and removed before sequenced entries are applied, so "rebasing" is simply re-applying what is still pending on
+/// the newest state.
 extension ReplicaStore {
     /// Signs and stores one local write, in one transaction that takes the next counter: refused (nothing written)
     /// when applying it to the local view rejects it.
@@ -31,9 +31,7 @@ extension ReplicaStore {
                 author: key.publicKey, counter: max(sequenced, queued) + 1, baseSeq: state.appliedSeq,
                 baseHash: state.headHash, time: now, ops: operations)
             let signed = try SignedChangeSet(signing: changeSet, with: key)
-            let outcome = try Self.withProvisional(db, appending: signed, now: now) { _, outcomes in
-                outcomes.last ?? .applied
-            }
+            let outcome = try Overlay.append(signed, db)
             if case .rejected(let rejection) = outcome { throw rejection }
             // A booking that would be Conflicted in the local view is refused, not written.
             if refuseConflicts, outcome == .conflicted { throw Rejection(reason: .slotTaken) }
@@ -46,38 +44,25 @@ extension ReplicaStore {
         }
     }
 
-    /// Runs `body` on the local view (sequenced state plus pending change sets), then discards the view.
+    /// Runs `body` on the local view (sequenced state plus pending change sets): a plain read while the overlay is
+    /// applied; otherwise the overlay is put in place first.
     package func withLocalView<T>(now: UTCTime, _ body: (Database) throws -> T) throws -> T {
-        try writer.write { db in try Self.withProvisional(db, appending: nil, now: now) { db, _ in try body(db) } }
+        let fast: Result<T, any Error>? = try writer.read { db in
+            try Overlay.isApplied(db) ? Result { try body(db) } : nil
+        }
+        if let fast { return try fast.get() }
+        return try writer.write { db in
+            try Overlay.ensure(db)
+            return try body(db)
+        }
     }
 
-    /// Applies the pending change sets (and `extra`) as provisional entries on top of the sequenced state inside a
-    /// savepoint, runs `body` there with their outcomes, and rolls everything back.
-    private static func withProvisional<T>(
-        _ db: Database, appending extra: SignedChangeSet?, now: UTCTime, _ body: (Database, [Outcome]) throws -> T
-    ) throws -> T {
-        var result: T?
-        try db.inSavepoint {
-            var outcomes: [Outcome] = []
-            let state = try StateRow.fetch(db)
-            var seq = state.appliedSeq
-            let time = UTCTime(seconds: max(now.seconds, state.relayTime))
-            for changeSet in try pending(db) + (extra.map { [$0] } ?? []) {
-                seq += 1
-                do {
-                    outcomes.append(
-                        try Applier.apply(SequencedEntry(seq: seq, relayTime: time, changeSet: changeSet), in: db)
-                            .outcome)
-                } catch is StoreError {
-                    // A pending change set that no longer follows (its counter was taken): it cannot apply.
-                    outcomes.append(.rejected(op: 0, reason: ReasonCode("local.stale")))
-                    seq -= 1
-                }
-            }
-            result = try body(db, outcomes)
-            return .rollback
+    /// Takes the overlay off and applies every pending change set again, from scratch.
+    package func resetLocalView() throws {
+        try writer.write { db in
+            try Overlay.remove(db)
+            try Overlay.ensure(db)
         }
-        return result!
     }
 
     /// The pending change sets: in the outbox, not refused at the door, not yet in the log; in counter order.
@@ -101,6 +86,8 @@ extension ReplicaStore {
                 try db.execute(sql: "UPDATE outbox SET acknowledged_seq = ? WHERE id = ?", arguments: [seq, Data(id)])
             }
             if let refused {
+                // No longer pending: the local view changes.
+                try Overlay.remove(db)
                 try db.execute(
                     sql: "UPDATE outbox SET door_refusal = ? WHERE id = ?",
                     arguments: [refused.reason, Data(refused.id)])
@@ -123,6 +110,8 @@ extension ReplicaStore {
                 }
                 try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
             }
+            // Ready for the reads that follow a sync.
+            try Overlay.ensure(db)
         }
     }
 
@@ -205,6 +194,7 @@ extension ReplicaStore {
         // Nothing to do when the pending counters already run next, next + 1, … without a gap.
         guard rows.map({ $0["counter"] as Int }) != Array(next..<(next + rows.count)) else { return 0 }
         let state = try StateRow.fetch(db)
+        try Overlay.remove(db)
         // Remove them all first: the new counters overlap the old ones.
         for row in rows {
             try db.execute(sql: "DELETE FROM outbox WHERE counter = ?", arguments: [row["counter"] as Int])
@@ -242,6 +232,7 @@ extension ReplicaStore {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO refusals (id, counter, seq, reason, at) VALUES (?, ?, NULL, ?, ?)",
                 arguments: [row["id"] as Data, row["counter"] as Int, "dropped: " + reason, now.seconds])
+            try Overlay.remove(db)
             try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
             return (reason, try Self.renumber(db, key: key, now: now))
         }

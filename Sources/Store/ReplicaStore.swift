@@ -33,7 +33,9 @@ package struct ReplicaStore: Sendable {
         _ entries: [SequencedEntry], check: (SequencedEntry, AppliedEntry) throws -> Void = { _, _ in }
     ) throws -> [AppliedEntry] {
         try writer.write { db in
-            try entries.map { entry in
+            // A node's pending change sets come off before sequenced entries go on (they are re-applied later).
+            if !entries.isEmpty { try Overlay.remove(db) }
+            return try entries.map { entry in
                 let applied = try Applier.apply(entry, in: db)
                 try check(entry, applied)
                 return applied
@@ -52,7 +54,11 @@ package struct ReplicaStore: Sendable {
 
     /// The digest computed from scratch over every replicated row (what `node verify` compares).
     package func recomputeDigest() throws -> [UInt8] {
-        try writer.read { db in try DigestSum.recompute(db).digest }
+        // Over the sequenced state: a node's overlay comes off first.
+        try writer.write { db in
+            try Overlay.remove(db)
+            return try DigestSum.recompute(db).digest
+        }
     }
 
     /// The digest recorded after entry `seq`, or nil if it is not applied.
@@ -149,11 +155,18 @@ extension ReplicaStore {
         }
     }
 
-    /// The unrevoked relay keys of the registry (a node verifies the signed head with them).
+    /// The unrevoked relay keys of the registry in the sequenced state (a node verifies the signed head with them);
+    /// grants and revocations still in a node's overlay do not count.
     package func relayKeys() throws -> [PublicKey] {
         try writer.read { db in
             try String.fetchAll(
-                db, sql: "SELECT public_key FROM keys WHERE role = 'relay' AND revoked_seq IS NULL ORDER BY public_key"
+                db,
+                sql: """
+                    SELECT public_key FROM keys, replica_state s
+                    WHERE role = 'relay' AND granted_seq <= s.applied_seq
+                        AND (revoked_seq IS NULL OR revoked_seq > s.applied_seq)
+                    ORDER BY public_key
+                    """
             )
             .map { try PublicKey(hex: $0) }
         }

@@ -39,6 +39,9 @@ package struct LogBuilder {
         return entry(ops, by: relay)
     }
 
+    /// The last counter `key` used in this log (0 when none).
+    package func counter(of key: SigningKey) -> Int { counters[key.publicKey] ?? 0 }
+
     /// The next entry: `ops` signed by `key` with its next counter, sequenced now (time advances one second).
     package mutating func entry(_ ops: [Wire.Operation], by key: SigningKey, advancing seconds: Int = 1)
         -> SequencedEntry

@@ -11,8 +11,23 @@ enum Applier {
     static func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
         var state = try StateRow.fetch(db)
         try checkContinuity(entry, state: state, db: db)
-        let changeSet = entry.changeSet.changeSet
-        var digest = state.digestSum
+        let (outcome, digest) = try applyOperations(entry, digest: state.digestSum, in: db)
+        let hash = EntryHash.compute(
+            seq: entry.seq, previous: state.headHash, relayTime: entry.relayTime, changeSetID: entry.changeSet.id,
+            outcome: outcome, digest: digest.digest)
+        try recordLog(entry, outcome: outcome, digest: digest.digest, hash: hash, db: db)
+        state = StateRow(appliedSeq: entry.seq, headHash: hash, digestSum: digest, relayTime: entry.relayTime.seconds)
+        try state.save(db)
+        return AppliedEntry(seq: entry.seq, id: entry.changeSet.id, outcome: outcome, digest: digest.digest, hash: hash)
+    }
+
+    /// The entry's operations on the state tables, atomically (a savepoint rolled back when one is rejected): its
+    /// outcome and the digest after it. Nothing about the log itself — a node's overlay applies pending change sets
+    /// this way, at provisional positions.
+    static func applyOperations(_ entry: SequencedEntry, digest: DigestSum, in db: Database) throws -> (
+        Outcome, DigestSum
+    ) {
+        var digest = digest
         var outcome = Outcome.applied
         try db.inSavepoint {
             var context = ApplyContext(db: db, entry: entry, digest: digest)
@@ -20,7 +35,7 @@ enum Applier {
                 if entry.seq == 1 {
                     try context.applyGenesis()
                 } else {
-                    try context.applyAll(changeSet.ops)
+                    try context.applyAll(entry.changeSet.changeSet.ops)
                 }
                 digest = context.digest
                 outcome = context.conflicted ? .conflicted : .applied
@@ -30,13 +45,7 @@ enum Applier {
                 return .rollback
             }
         }
-        let hash = EntryHash.compute(
-            seq: entry.seq, previous: state.headHash, relayTime: entry.relayTime, changeSetID: entry.changeSet.id,
-            outcome: outcome, digest: digest.digest)
-        try recordLog(entry, outcome: outcome, digest: digest.digest, hash: hash, db: db)
-        state = StateRow(appliedSeq: entry.seq, headHash: hash, digestSum: digest, relayTime: entry.relayTime.seconds)
-        try state.save(db)
-        return AppliedEntry(seq: entry.seq, id: entry.changeSet.id, outcome: outcome, digest: digest.digest, hash: hash)
+        return (outcome, digest)
     }
 
     /// What a correct relay always gives: the next sequence, a relay time that does not go back, the author's next

@@ -26,20 +26,64 @@ package struct BookingRecord: Sendable, Hashable {
 }
 
 extension ReplicaStore {
-    /// Availability in the local view; a shift is provisional when the sequenced state alone shows it otherwise.
+    /// Availability in the local view. A shift is provisional when a booking or block on one of its units was
+    /// changed by a pending change set, or — for a free or unpriced shift — a pending change set sets the property's
+    /// prices.
     package func localAvailability(propertyID: String, from: CalendarDate, days: Int, now: UTCTime) throws
         -> [(date: CalendarDate, shifts: [Shift: LocalSlot])]
     {
-        let sequenced = try availability(propertyID: propertyID, from: from, days: days)
-        let local = try withLocalView(now: now) { db in
-            try Availability.compute(db, propertyID: propertyID, from: from, days: days)
-        }
-        return zip(local, sequenced).map { mine, theirs in
-            let shifts = mine.shifts.map { shift, state in
-                (shift, LocalSlot(state: state, provisional: theirs.shifts[shift] != state))
+        try withLocalView(now: now) { db in
+            let local = try Availability.compute(db, propertyID: propertyID, from: from, days: days)
+            let applied = try StateRow.fetch(db).appliedSeq
+            let touched = try Self.provisionalUnits(db, propertyID: propertyID, from: from, days: days, after: applied)
+            let pricing = try Self.pending(db).contains { signed in
+                signed.changeSet.ops.contains {
+                    switch $0 {
+                    case .propertyPrices(let body): body.propertyID == propertyID
+                    case .propertyPriceOverride(let body): body.propertyID == propertyID
+                    default: false
+                    }
+                }
             }
-            return (mine.date, Dictionary(uniqueKeysWithValues: shifts))
+            return local.map { day in
+                let shifts = day.shifts.map { shift, state in
+                    var provisional = shift.units(on: day.date).contains { touched.contains($0) }
+                    switch state {
+                    case .free, .noPrice: provisional = provisional || pricing
+                    case .held, .blocked: break
+                    }
+                    return (shift, LocalSlot(state: state, provisional: provisional))
+                }
+                return (day.date, Dictionary(uniqueKeysWithValues: shifts))
+            }
         }
+    }
+
+    /// The units of bookings and blocks changed at provisional positions (after `applied`) around the range.
+    private static func provisionalUnits(
+        _ db: Database, propertyID: String, from: CalendarDate, days: Int, after applied: Int
+    ) throws -> Set<SlotUnit> {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT date, shift FROM bookings
+                WHERE property_id = ? AND date BETWEEN ? AND ? AND updated_seq > ?
+                UNION ALL
+                SELECT date, shift FROM blocks
+                WHERE property_id = ? AND date BETWEEN ? AND ? AND (created_seq > ? OR removed_seq > ?)
+                """,
+            arguments: [
+                propertyID, from.adding(days: -1).description, from.adding(days: days).description, applied,
+                propertyID, from.adding(days: -1).description, from.adding(days: days).description, applied, applied,
+            ])
+        var units = Set<SlotUnit>()
+        for row in rows {
+            guard let date = CalendarDate(row["date"] as String), let shift = Shift(rawValue: row["shift"]) else {
+                continue
+            }
+            units.formUnion(shift.units(on: date))
+        }
+        return units
     }
 
     /// Bookings in the local view, by date then shift (then id), optionally filtered.

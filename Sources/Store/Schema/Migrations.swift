@@ -14,6 +14,7 @@ enum Migrations {
                 try db.execute(
                     sql: "CREATE TABLE dismissed_conflicts (code TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT")
             })
+        migrator.registerMigration("v6-overlay", migrate: { db in try db.execute(sql: v6) })
         return migrator
     }
 
@@ -241,6 +242,35 @@ enum Migrations {
             seq INTEGER,
             reason TEXT NOT NULL,
             at INTEGER NOT NULL
+        ) STRICT;
+        """
+
+    /// A node's overlay (its pending change sets applied on the state tables, undoably): the occupancy table gets a
+    /// primary key (its unit), which the session extension needs to record changes; `overlay` has its one row while
+    /// the overlay is applied, with the last provisional position; `overlay_undo` holds the inverse changesets.
+    static let v6 = """
+        CREATE TABLE occupancy_keyed (
+            property_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            half INTEGER NOT NULL CHECK (half IN (0, 1)),
+            holder_kind TEXT NOT NULL CHECK (holder_kind IN ('booking', 'block')),
+            holder_id TEXT NOT NULL,
+            PRIMARY KEY (property_id, date, half)
+        ) STRICT;
+        INSERT INTO occupancy_keyed SELECT property_id, date, half, holder_kind, holder_id FROM occupancy;
+        DROP TABLE occupancy;
+        ALTER TABLE occupancy_keyed RENAME TO occupancy;
+        CREATE INDEX occupancy_holder ON occupancy (holder_id);
+
+        CREATE TABLE overlay (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL,
+            relay_time INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE overlay_undo (
+            n INTEGER PRIMARY KEY,
+            changeset BLOB NOT NULL
         ) STRICT;
         """
 

@@ -1,0 +1,30 @@
+#ifndef HUTSYNC_CSQLITESESSION_SHIM_H
+#define HUTSYNC_CSQLITESESSION_SHIM_H
+// The SQLite session extension (https://sqlite.org/sessionintro.html), which Debian's libsqlite3 is built with. Its
+// declarations in <sqlite3.h> are behind SQLITE_ENABLE_SESSION, and GRDB imports that header on its own, so the few
+// functions the node's overlay uses are declared here (prefixed names wrap the ones GRDB also declares).
+#include <stdlib.h>
+
+struct sqlite3;
+struct sqlite3_session;
+struct sqlite3_changeset_iter;
+
+int sqlite3session_create(struct sqlite3 *db, const char *zDb, struct sqlite3_session **ppSession);
+void sqlite3session_delete(struct sqlite3_session *pSession);
+int sqlite3session_attach(struct sqlite3_session *pSession, const char *zTab);
+int sqlite3session_changeset(struct sqlite3_session *pSession, int *pnChangeset, void **ppChangeset);
+int sqlite3changeset_invert(int nIn, const void *pIn, int *pnOut, void **ppOut);
+int sqlite3changeset_apply(
+    struct sqlite3 *db, int nChangeset, void *pChangeset, int (*xFilter)(void *pCtx, const char *zTab),
+    int (*xConflict)(void *pCtx, int eConflict, struct sqlite3_changeset_iter *p), void *pCtx);
+
+void sqlite3_free(void *);
+static inline void hutsync_sqlite3_free(void *p) { sqlite3_free(p); }
+
+/// Conflict handler for applying an overlay's undo: any conflict aborts (SQLITE_CHANGESET_ABORT), since the undo of
+/// an exact overlay never meets one.
+static inline int hutsync_changeset_abort(void *ctx, int conflict, struct sqlite3_changeset_iter *iter) {
+    (void)ctx; (void)conflict; (void)iter;
+    return 2;
+}
+#endif
