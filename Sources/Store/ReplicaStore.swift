@@ -135,6 +135,22 @@ extension ReplicaStore {
         }
     }
 
+    /// Copies what is this node's own and not in the log — local facts, the outbox, the refusals list and dismissed
+    /// conflicts — from the store at `path` (`node rebuild` keeps them). The overlay is put back from the copied
+    /// outbox on the next read or write.
+    package func copyLocalState(from path: String) throws {
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS previous", arguments: [path])
+            defer { try? db.execute(sql: "DETACH DATABASE previous") }
+            try db.inTransaction {
+                for table in ["local_meta", "outbox", "refusals", "dismissed_conflicts"] {
+                    try db.execute(sql: "INSERT OR REPLACE INTO main.\(table) SELECT * FROM previous.\(table)")
+                }
+                return .commit
+            }
+        }
+    }
+
     /// Sets local facts in one transaction.
     package func setMeta(_ values: [String: String]) throws {
         try writer.write { db in

@@ -26,7 +26,8 @@ extension NodeFolder {
         return position
     }
 
-    /// `node rebuild`: replays this node's log into a fresh store, keeps the local facts, and swaps it in.
+    /// `node rebuild`: replays this node's log into a fresh store, keeps the local facts and the outbox, and swaps it
+    /// in.
     package func rebuild() throws(SyncError) -> ReplicaPosition {
         let (_, store) = try open()
         let fresh = storePath + ".rebuild"
@@ -39,9 +40,7 @@ extension NodeFolder {
                 try rebuilt.apply(entries)
                 after = last.seq
             }
-            var meta: [String: String] = [:]
-            for name in Self.localFacts { meta[name] = try store.meta(name) }
-            try rebuilt.setMeta(meta)
+            try rebuilt.copyLocalState(from: storePath)
             let position = try rebuilt.position()
             try rebuilt.close()
             try store.close()
@@ -65,8 +64,4 @@ extension NodeFolder {
             throw SyncError(.badInput, "cannot rebuild: \(error)")
         }
     }
-
-    static let localFacts = [
-        "relay_url", "genesis_hash", "next_counter", "last_sync_at", "relay_head_seq", "clock_offset_s",
-    ]
 }

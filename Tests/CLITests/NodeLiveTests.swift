@@ -131,6 +131,15 @@ import Wire
         #expect(try CLI.run(["node", "verify", "--data", node("owner"), "--json"]).status == 0)
         let rebuilt = try CLI.run(["node", "rebuild", "--data", node("owner"), "--json"])
         #expect(CLI.json(rebuilt.stdout)?["digest"] as? String == relayHead.digest)
+        // A rebuild keeps what is still in the outbox (and the relay it syncs with): the write is pushed after it.
+        #expect(try CLI.run(["node", "sync", "--data", node("admin")]).status == 0)
+        #expect(
+            try CLI.run(["node", "owner", "add", "--data", node("admin"), "--name", "Later", "--phone", "03001234567"])
+                .status == 0)
+        #expect(try CLI.run(["node", "rebuild", "--data", node("admin")]).status == 0)
+        #expect(try status(node("admin"))["pending"] as? Int == 1)
+        let afterRebuild = try CLI.run(["node", "sync", "--data", node("admin"), "--json"])
+        #expect(CLI.json(afterRebuild.stdout)?["pushed"] as? Int == 1, "\(afterRebuild.stderr)")
         relay.stop(SIGTERM)
     }
 
