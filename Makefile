@@ -4,7 +4,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev zlib1g-dev pkg
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build run test interop format lint clean vectors
+.PHONY: deps build run test interop format lint clean vectors bench
 
 ## deps: install the system libraries when missing (apt as root; otherwise print the command and stop).
 deps:
@@ -43,6 +43,12 @@ interop:
 ## vectors: print the protocol test vectors as the code computes them (docs/vectors/ holds the committed ones).
 vectors: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync wire vectors
+
+## bench: the benchmarks on a release build (about 8 minutes; `BENCH_FLAGS=--quick` for a smoke run, `--json` for one
+## JSON object). docs/performance.md records a full run.
+bench: deps
+	$(SWIFT) build -c release --product hutsync
+	.build/release/hutsync bench $(BENCH_FLAGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

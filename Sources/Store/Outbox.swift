@@ -65,14 +65,18 @@ extension ReplicaStore {
         }
     }
 
-    /// The pending change sets: in the outbox, not refused at the door, not yet in the log; in counter order.
-    static func pending(_ db: Database) throws -> [SignedChangeSet] {
-        try Row.fetchAll(
+    /// The pending change sets: in the outbox, not refused at the door, not yet in the log; in counter order. With
+    /// `mentioning`, only those whose canonical bytes contain every one of those strings (filtered in SQL, before
+    /// anything is decoded).
+    static func pending(_ db: Database, mentioning words: [String] = []) throws -> [SignedChangeSet] {
+        let filter = words.map { _ in " AND instr(change_set, CAST(? AS BLOB)) > 0" }.joined()
+        return try Row.fetchAll(
             db,
             sql: """
                 SELECT change_set, signature FROM outbox
-                WHERE door_refusal IS NULL AND id NOT IN (SELECT id FROM log) ORDER BY counter
-                """
+                WHERE door_refusal IS NULL AND id NOT IN (SELECT id FROM log)\(filter) ORDER BY counter
+                """,
+            arguments: StatementArguments(words)
         ).map { try SignedChangeSet(bytes: Array($0["change_set"] as Data), signature: Array($0["signature"] as Data)) }
     }
 

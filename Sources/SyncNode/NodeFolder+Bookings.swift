@@ -90,7 +90,7 @@ extension NodeFolder {
             phoneMask: String(phone.suffix(3)),
             contact: contact)
         _ = try write([.bookingCreate(create)], refuseConflicts: true)
-        guard let record = try read({ try store.localBookings(now: now).first { $0.id == id } }) else {
+        guard let record = try read({ try store.localBookings(id: id, now: now).first }) else {
             throw SyncError(.badInput, "the booking was written but cannot be read back")
         }
         return record

@@ -9,7 +9,18 @@ package struct NodeFolder: Sendable {
     package var keyPath: String { path + "/node.key" }
     package var storePath: String { path + "/node.sqlite" }
 
+    /// The key and store kept open by a long-running user (`node serve`, the benchmarks); nil for a command, which
+    /// opens them per call.
+    private var opened: (key: SigningKey, store: ReplicaStore)?
+
     package init(path: String) { self.path = path }
+
+    /// This folder with its key and store opened once and reused by every call.
+    package func keptOpen() throws(SyncError) -> NodeFolder {
+        var folder = self
+        folder.opened = try open()
+        return folder
+    }
 
     /// What `node init` did.
     package struct Initialized: Sendable {
@@ -122,6 +133,7 @@ package struct NodeFolder: Sendable {
 
     /// Opens an initialised node: its key and store.
     package func open() throws(SyncError) -> (key: SigningKey, store: ReplicaStore) {
+        if let opened { return opened }
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw SyncError(
                 .badInput, "\(path) holds no node: run `hutsync node init --data \(path) --relay URL` first")

@@ -8,21 +8,30 @@ package enum JSONValueDecoder {
     }
 }
 
-/// `propertyID` → `property_id`, `utcOffsetMinutes` → `utc_offset_minutes`.
+/// `propertyID` → `property_id`, `utcOffsetMinutes` → `utc_offset_minutes`. Property names are ASCII; an
+/// underscore goes before an upper-case letter that follows a lower-case one or starts a new word after capitals.
+/// (Byte-wise: this runs for every key of every change set coded.)
 func snakeCase(_ name: String) -> String {
-    let scalars = Array(name.unicodeScalars)
-    var out = String.UnicodeScalarView()
-    for (position, scalar) in scalars.enumerated() {
-        let isUpper = scalar.properties.isUppercase
-        if isUpper, position > 0 {
-            let previous = scalars[position - 1]
-            let nextIsLower = position + 1 < scalars.count && scalars[position + 1].properties.isLowercase
-            if !previous.properties.isUppercase || nextIsLower { out.append("_") }
+    var name = name
+    return name.withUTF8 { bytes in
+        func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
+        func isLower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
+        guard bytes.contains(where: isUpper) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 4)
+        for (position, byte) in bytes.enumerated() {
+            if isUpper(byte) {
+                if position > 0 {
+                    let nextIsLower = position + 1 < bytes.count && isLower(bytes[position + 1])
+                    if !isUpper(bytes[position - 1]) || nextIsLower { out.append(0x5F) }
+                }
+                out.append(byte + 0x20)
+            } else {
+                out.append(byte)
+            }
         }
-        out.append(
-            contentsOf: isUpper ? scalar.properties.lowercaseMapping.unicodeScalars : String(scalar).unicodeScalars)
+        return String(decoding: out, as: UTF8.self)
     }
-    return String(out)
 }
 
 func typeMismatch(_ expected: Any.Type, _ value: JSONValue, _ path: [any CodingKey]) -> DecodingError {

@@ -10,6 +10,8 @@ struct HutSync: AsyncParsableCommand {
             This build has the relay (init, serve) and the wire-format tools: keys, change-set inspection, booking \
             codes and the protocol's test vectors. Node commands arrive with their issues.
             """,
-        subcommands: [DemoCommand.self, RelayCommand.self, NodeCommand.self, KeyCommand.self, WireCommand.self]
+        subcommands: [
+            DemoCommand.self, RelayCommand.self, NodeCommand.self, KeyCommand.self, WireCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -23,5 +23,12 @@ final class ProgressLine {
         shown = true
     }
 
+    /// Shows a free-form step (the benchmarks), replacing what the line showed.
+    func update(_ text: String) {
+        guard enabled else { return }
+        writeStandardError("\r\u{1B}[2K" + text)
+        shown = true
+    }
+
     func finish() { if shown { writeStandardError("\n") } }
 }

@@ -36,7 +36,7 @@ extension ReplicaStore {
             let local = try Availability.compute(db, propertyID: propertyID, from: from, days: days)
             let applied = try StateRow.fetch(db).appliedSeq
             let touched = try Self.provisionalUnits(db, propertyID: propertyID, from: from, days: days, after: applied)
-            let pricing = try Self.pending(db).contains { signed in
+            let pricing = try Self.pending(db, mentioning: ["property.price", propertyID]).contains { signed in
                 signed.changeSet.ops.contains {
                     switch $0 {
                     case .propertyPrices(let body): body.propertyID == propertyID
@@ -89,7 +89,7 @@ extension ReplicaStore {
     /// Bookings in the local view, by date then shift (then id), optionally filtered.
     package func localBookings(
         propertyID: String? = nil, status: String? = nil, from: String? = nil, to: String? = nil, code: String? = nil,
-        limit: Int? = nil, now: UTCTime
+        id: String? = nil, limit: Int? = nil, now: UTCTime
     ) throws -> [BookingRecord] {
         let applied = try position().appliedSeq
         return try withLocalView(now: now) { db in
@@ -97,7 +97,7 @@ extension ReplicaStore {
             var arguments: [(any DatabaseValueConvertible)?] = []
             for (column, op, value) in [
                 ("property_id", "=", propertyID), ("status", "=", status), ("date", ">=", from), ("date", "<=", to),
-                ("code", "=", code),
+                ("code", "=", code), ("id", "=", id),
             ] {
                 if let value {
                     conditions.append("\(column) \(op) ?")
