@@ -4,8 +4,8 @@ import Testing
 /// `hutsync bench --quick --json` runs every measure and prints every key the benchmark issue names. No timing is
 /// asserted (the figures of a debug build on a shared machine mean nothing); `make bench` gives the real ones.
 @Suite struct BenchSmokeTests {
-    @Test func theQuickBenchRunsAndEmitsEveryKey() throws {
-        let result = try CLI.run(["bench", "--quick", "--json"])
+    @Test func theQuickBenchRunsAndEmitsEveryKey() async throws {
+        let result = try await CLI.runOffPool(["bench", "--quick", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let figures = try #require(CLI.json(result.stdout), "\(result.stdout)")
         for key in [

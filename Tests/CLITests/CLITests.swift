@@ -41,6 +41,14 @@ struct CLI {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// `run` on a Dispatch thread, for long commands: a test blocking one of Swift's cooperative threads (two on this
+    /// machine) for many seconds starves the in-process servers other tests run in parallel.
+    static func runOffPool(_ arguments: [String]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try run(arguments) }) }
+        }
+    }
+
     static func json(_ text: String) -> [String: Any]? {
         try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     }
