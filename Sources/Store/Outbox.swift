@@ -23,10 +23,10 @@ extension ReplicaStore {
         try writer.write { db in
             let state = try StateRow.fetch(db)
             let sequenced =
-                try Int.fetchOne(
+                try Int.cachedOne(
                     db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.publicKey.hex])
                 ?? 0
-            let queued = try Int.fetchOne(db, sql: "SELECT max(counter) FROM outbox") ?? 0
+            let queued = try Int.cachedOne(db, sql: "SELECT max(counter) FROM outbox") ?? 0
             let changeSet = ChangeSet(
                 author: key.publicKey, counter: max(sequenced, queued) + 1, baseSeq: state.appliedSeq,
                 baseHash: state.headHash, time: now, ops: operations)
@@ -35,7 +35,7 @@ extension ReplicaStore {
             if case .rejected(let rejection) = outcome { throw rejection }
             // A booking that would be Conflicted in the local view is refused, not written.
             if refuseConflicts, outcome == .conflicted { throw Rejection(reason: .slotTaken) }
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO outbox (counter, id, change_set, signature, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
                     changeSet.counter, Data(signed.id), Data(signed.bytes), Data(signed.signature), now.seconds,
@@ -70,7 +70,7 @@ extension ReplicaStore {
     /// anything is decoded).
     static func pending(_ db: Database, mentioning words: [String] = []) throws -> [SignedChangeSet] {
         let filter = words.map { _ in " AND instr(change_set, CAST(? AS BLOB)) > 0" }.joined()
-        return try Row.fetchAll(
+        return try Row.cachedAll(
             db,
             sql: """
                 SELECT change_set, signature FROM outbox
@@ -87,12 +87,12 @@ extension ReplicaStore {
     package func recordPush(acknowledged: [(id: [UInt8], seq: Int)], refused: (id: [UInt8], reason: String)?) throws {
         try writer.write { db in
             for (id, seq) in acknowledged {
-                try db.execute(sql: "UPDATE outbox SET acknowledged_seq = ? WHERE id = ?", arguments: [seq, Data(id)])
+                try db.run(sql: "UPDATE outbox SET acknowledged_seq = ? WHERE id = ?", arguments: [seq, Data(id)])
             }
             if let refused {
                 // No longer pending: the local view changes.
                 try Overlay.remove(db)
-                try db.execute(
+                try db.run(
                     sql: "UPDATE outbox SET door_refusal = ? WHERE id = ?",
                     arguments: [refused.reason, Data(refused.id)])
             }
@@ -103,16 +103,16 @@ extension ReplicaStore {
     /// list with their reason. Idempotent.
     package func settleOutbox(now: UTCTime) throws {
         try writer.write { db in
-            let settled = try Row.fetchAll(
+            let settled = try Row.cachedAll(
                 db, sql: "SELECT o.id, o.counter, l.seq, l.outcome FROM outbox o JOIN log l ON l.id = o.id")
             for row in settled {
                 let outcome = try CanonicalJSON.decode(Array((row["outcome"] as String).utf8))
                 if case .string(let reason)? = outcome["reason"] {
-                    try db.execute(
+                    try db.run(
                         sql: "INSERT OR IGNORE INTO refusals (id, counter, seq, reason, at) VALUES (?, ?, ?, ?, ?)",
                         arguments: [row["id"] as Data, row["counter"] as Int, row["seq"] as Int, reason, now.seconds])
                 }
-                try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
+                try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
             }
             // Ready for the reads that follow a sync.
             try Overlay.ensure(db)
@@ -122,9 +122,9 @@ extension ReplicaStore {
     /// Counts for `node status`: pending (not refused) and refused (at the door or in the log).
     package func outboxCounts() throws -> (pending: Int, refused: Int) {
         try writer.read { db in
-            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE door_refusal IS NULL") ?? 0
-            let door = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE door_refusal IS NOT NULL") ?? 0
-            let logged = try Int.fetchOne(db, sql: "SELECT count(*) FROM refusals") ?? 0
+            let pending = try Int.cachedOne(db, sql: "SELECT count(*) FROM outbox WHERE door_refusal IS NULL") ?? 0
+            let door = try Int.cachedOne(db, sql: "SELECT count(*) FROM outbox WHERE door_refusal IS NOT NULL") ?? 0
+            let logged = try Int.cachedOne(db, sql: "SELECT count(*) FROM refusals") ?? 0
             return (pending, door + logged)
         }
     }
@@ -135,13 +135,13 @@ extension ReplicaStore {
     /// wrote; for an owner key also those on its owner's properties; for an admin key all.
     package func conflictCount(for key: PublicKey) throws -> Int {
         try writer.read { db in
-            let enrolment = try Row.fetchOne(
+            let enrolment = try Row.cachedOne(
                 db, sql: "SELECT role, owner_id FROM keys WHERE public_key = ?", arguments: [key.hex])
             let role: String? = enrolment?["role"]
             if role == "admin" {
-                return try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE status = 'Conflicted'") ?? 0
+                return try Int.cachedOne(db, sql: "SELECT count(*) FROM bookings WHERE status = 'Conflicted'") ?? 0
             }
-            return try Int.fetchOne(
+            return try Int.cachedOne(
                 db,
                 sql: """
                     SELECT count(*) FROM bookings b JOIN properties p ON p.id = b.property_id
@@ -156,7 +156,7 @@ extension ReplicaStore {
         id: String, counter: Int, operations: [String], acknowledgedSeq: Int?, refusal: String?
     )] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY counter").map { row in
+            try Row.cachedAll(db, sql: "SELECT * FROM outbox ORDER BY counter").map { row in
                 let changeSet = try ChangeSet.decode(canonical: Array(row["change_set"] as Data))
                 return (
                     Hex.encode(Array(row["id"] as Data)), row["counter"], changeSet.ops.map(\.name),
@@ -179,14 +179,14 @@ extension ReplicaStore {
 
     static func renumber(_ db: Database, key: SigningKey, now: UTCTime) throws -> Int {
         let sequenced =
-            try Int.fetchOne(
+            try Int.cachedOne(
                 db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.publicKey.hex])
             ?? 0
-        let acknowledged = try Int.fetchOne(
+        let acknowledged = try Int.cachedOne(
             db,
             sql: "SELECT max(counter) FROM outbox WHERE acknowledged_seq IS NOT NULL AND id NOT IN (SELECT id FROM log)"
         )
-        let rows = try Row.fetchAll(
+        let rows = try Row.cachedAll(
             db,
             sql: """
                 SELECT counter, change_set FROM outbox
@@ -201,7 +201,7 @@ extension ReplicaStore {
         try Overlay.remove(db)
         // Remove them all first: the new counters overlap the old ones.
         for row in rows {
-            try db.execute(sql: "DELETE FROM outbox WHERE counter = ?", arguments: [row["counter"] as Int])
+            try db.run(sql: "DELETE FROM outbox WHERE counter = ?", arguments: [row["counter"] as Int])
         }
         for row in rows {
             let old = try ChangeSet.decode(canonical: Array(row["change_set"] as Data))
@@ -211,7 +211,7 @@ extension ReplicaStore {
                     time: now,
                     ops: old.ops),
                 with: key)
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO outbox (counter, id, change_set, signature, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [next, Data(fresh.id), Data(fresh.bytes), Data(fresh.signature), now.seconds])
             next += 1
@@ -225,7 +225,7 @@ extension ReplicaStore {
         reason: String, resigned: Int
     ) {
         try writer.write { db in
-            let matches = try Row.fetchAll(db, sql: "SELECT id, counter, door_refusal FROM outbox")
+            let matches = try Row.cachedAll(db, sql: "SELECT id, counter, door_refusal FROM outbox")
                 .filter { Hex.encode(Array($0["id"] as Data)).hasPrefix(idPrefix.lowercased()) }
             guard matches.count == 1, let row = matches.first else {
                 throw Rejection(reason: ReasonCode(matches.isEmpty ? "outbox.unknown" : "outbox.ambiguous"))
@@ -233,11 +233,11 @@ extension ReplicaStore {
             guard let reason: String = row["door_refusal"] else {
                 throw Rejection(reason: ReasonCode("outbox.not_refused"))
             }
-            try db.execute(
+            try db.run(
                 sql: "INSERT OR REPLACE INTO refusals (id, counter, seq, reason, at) VALUES (?, ?, NULL, ?, ?)",
                 arguments: [row["id"] as Data, row["counter"] as Int, "dropped: " + reason, now.seconds])
             try Overlay.remove(db)
-            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
+            try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
             return (reason, try Self.renumber(db, key: key, now: now))
         }
     }

@@ -21,17 +21,17 @@ enum Overlay {
     static let tables = Migrations.digestedTables + ["occupancy"]
 
     static func isApplied(_ db: Database) throws -> Bool {
-        try Int.fetchOne(db, sql: "SELECT 1 FROM overlay") != nil
+        try Int.cachedOne(db, sql: "SELECT 1 FROM overlay") != nil
     }
 
     /// Puts the state tables back to the sequenced state. A no-op when the overlay is not applied.
     static func remove(_ db: Database) throws {
         guard try isApplied(db) else { return }
-        for undo in try Data.fetchAll(db, sql: "SELECT changeset FROM overlay_undo ORDER BY n DESC") {
+        for undo in try Data.cachedAll(db, sql: "SELECT changeset FROM overlay_undo ORDER BY n DESC") {
             try apply(changeset: undo, db)
         }
-        try db.execute(sql: "DELETE FROM overlay_undo")
-        try db.execute(sql: "DELETE FROM overlay")
+        try db.run(sql: "DELETE FROM overlay_undo")
+        try db.run(sql: "DELETE FROM overlay")
     }
 
     /// Applies every pending change set when the overlay is not applied.
@@ -43,7 +43,7 @@ enum Overlay {
         try recordingUndo(db) {
             for changeSet in pending { _ = try applyProvisionally(changeSet, at: &position, db) }
         }
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO overlay (id, seq, relay_time) VALUES (1, ?, ?)",
             arguments: [position.seq, position.relayTime])
     }
@@ -52,13 +52,13 @@ enum Overlay {
     /// provisional outcome. The caller's transaction decides whether it stays.
     static func append(_ changeSet: SignedChangeSet, _ db: Database) throws -> Outcome {
         try ensure(db)
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, relay_time FROM overlay") else {
+        guard let row = try Row.cachedOne(db, sql: "SELECT seq, relay_time FROM overlay") else {
             throw StoreError(.database, "the overlay is missing")
         }
         var position = Position(seq: row["seq"], relayTime: row["relay_time"])
         var outcome = Outcome.applied
         try recordingUndo(db) { outcome = try applyProvisionally(changeSet, at: &position, db) }
-        try db.execute(
+        try db.run(
             sql: "UPDATE overlay SET seq = ?, relay_time = ?", arguments: [position.seq, position.relayTime])
         return outcome
     }
@@ -104,7 +104,7 @@ enum Overlay {
             throw StoreError(.database, "cannot invert the overlay's changes")
         }
         defer { hutsync_sqlite3_free(inverse) }
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO overlay_undo (changeset) VALUES (?)",
             arguments: [Data(bytes: inverse, count: Int(inverseSize))])
     }

@@ -12,7 +12,7 @@ package struct ReplicaStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.run(sql: "PRAGMA synchronous = FULL")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try self.init(writer: pool)
@@ -64,7 +64,7 @@ package struct ReplicaStore: Sendable {
     /// The digest recorded after entry `seq`, or nil if it is not applied.
     package func digest(after seq: Int) throws -> [UInt8]? {
         try writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT digest FROM log WHERE seq = ?", arguments: [seq]).map { Array($0) }
+            try Data.cachedOne(db, sql: "SELECT digest FROM log WHERE seq = ?", arguments: [seq]).map { Array($0) }
         }
     }
 }
@@ -73,7 +73,7 @@ extension ReplicaStore {
     /// The applied log after `seq`, in order, as entries that can be applied again (`node rebuild`, the oracle).
     package func entries(after seq: Int, limit: Int = 1000) throws -> [SequencedEntry] {
         try writer.read { db in
-            try Row.fetchAll(
+            try Row.cachedAll(
                 db, sql: "SELECT seq, relay_time, change_set, signature FROM log WHERE seq > ? ORDER BY seq LIMIT ?",
                 arguments: [seq, limit]
             ).map { row in
@@ -103,7 +103,7 @@ extension ReplicaStore {
     /// Log entries after `seq`, in order, at most `limit`.
     package func logRecords(after seq: Int, limit: Int) throws -> [LogRecord] {
         try writer.read { db in
-            try Row.fetchAll(
+            try Row.cachedAll(
                 db,
                 sql: """
                     SELECT seq, relay_time, change_set, signature, outcome, digest, hash FROM log
@@ -131,7 +131,7 @@ extension ReplicaStore {
     /// A local fact (never replicated), or nil.
     package func meta(_ key: String) throws -> String? {
         try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM local_meta WHERE key = ?", arguments: [key])
+            try String.cachedOne(db, sql: "SELECT value FROM local_meta WHERE key = ?", arguments: [key])
         }
     }
 
@@ -140,11 +140,11 @@ extension ReplicaStore {
     /// outbox on the next read or write.
     package func copyLocalState(from path: String) throws {
         try writer.writeWithoutTransaction { db in
-            try db.execute(sql: "ATTACH DATABASE ? AS previous", arguments: [path])
-            defer { try? db.execute(sql: "DETACH DATABASE previous") }
+            try db.run(sql: "ATTACH DATABASE ? AS previous", arguments: [path])
+            defer { try? db.run(sql: "DETACH DATABASE previous") }
             try db.inTransaction {
                 for table in ["local_meta", "outbox", "refusals", "dismissed_conflicts"] {
-                    try db.execute(sql: "INSERT OR REPLACE INTO main.\(table) SELECT * FROM previous.\(table)")
+                    try db.run(sql: "INSERT OR REPLACE INTO main.\(table) SELECT * FROM previous.\(table)")
                 }
                 return .commit
             }
@@ -155,7 +155,7 @@ extension ReplicaStore {
     package func setMeta(_ values: [String: String]) throws {
         try writer.write { db in
             for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-                try db.execute(
+                try db.run(
                     sql: "INSERT OR REPLACE INTO local_meta (key, value) VALUES (?, ?)", arguments: [key, value])
             }
         }
@@ -164,7 +164,7 @@ extension ReplicaStore {
     /// The role and owner of `key` in the registry at this replica's position, or nil when it is not enrolled.
     package func enrolment(of key: PublicKey) throws -> (role: String, ownerID: String?, revoked: Bool)? {
         try writer.read { db in
-            try Row.fetchOne(
+            try Row.cachedOne(
                 db, sql: "SELECT role, owner_id, revoked_seq FROM keys WHERE public_key = ?", arguments: [key.hex]
             )
             .map { ($0["role"], $0["owner_id"], ($0["revoked_seq"] as Int?) != nil) }
@@ -175,7 +175,7 @@ extension ReplicaStore {
     /// grants and revocations still in a node's overlay do not count.
     package func relayKeys() throws -> [PublicKey] {
         try writer.read { db in
-            try String.fetchAll(
+            try String.cachedAll(
                 db,
                 sql: """
                     SELECT public_key FROM keys, replica_state s
@@ -192,7 +192,7 @@ extension ReplicaStore {
     package func hash(at seq: Int) throws -> [UInt8]? {
         guard seq > 0 else { return EntryHash.zero }
         return try writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT hash FROM log WHERE seq = ?", arguments: [seq]).map { Array($0) }
+            try Data.cachedOne(db, sql: "SELECT hash FROM log WHERE seq = ?", arguments: [seq]).map { Array($0) }
         }
     }
 }
@@ -201,7 +201,7 @@ extension ReplicaStore {
     /// Checkpoints the write-ahead log into the main file (truncating the log) and closes the database, so the main
     /// file alone holds everything — before it is moved or replaced.
     package func close() throws {
-        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try writer.writeWithoutTransaction { db in try db.run(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         try writer.close()
     }
 }

@@ -22,7 +22,7 @@ enum Door {
             return .refuse(RelayError("signature.bad", "the change set's signature does not verify", status: 400))
         }
         let envelope = changeSet.changeSet
-        if let row = try Row.fetchOne(
+        if let row = try Row.cachedOne(
             db, sql: "SELECT seq, id, outcome FROM log WHERE author = ? AND counter = ?",
             arguments: [envelope.author, envelope.counter])
         {
@@ -42,11 +42,11 @@ enum Door {
                     "counter.gap", "counter \(envelope.counter) does not follow \(last)", status: 409,
                     extra: [JSONMember("next_counter", .int(last + 1))]))
         }
-        let head = try Int.fetchOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0
+        let head = try Int.cachedOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0
         let baseHash =
             envelope.baseSeq == 0
             ? EntryHash.zero
-            : try Data.fetchOne(db, sql: "SELECT hash FROM log WHERE seq = ?", arguments: [envelope.baseSeq]).map(
+            : try Data.cachedOne(db, sql: "SELECT hash FROM log WHERE seq = ?", arguments: [envelope.baseSeq]).map(
                 Array.init)
         guard envelope.baseSeq <= head, let baseHash, Hex.encode(baseHash) == envelope.baseHash else {
             return .refuse(
@@ -61,7 +61,7 @@ enum Door {
     /// `auth.unknown_key` or `auth.revoked` (with `revoked_at_seq` and `next_counter`) for a key as of the head.
     static func keyRefusal(_ publicKey: String, db: Database) throws -> RelayError? {
         guard
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db, sql: "SELECT revoked_seq FROM keys WHERE public_key = ?", arguments: [publicKey])
         else { return RelayError("auth.unknown_key", "this key is not enrolled in the network", status: 401) }
         if let revoked = row["revoked_seq"] as Int? {
@@ -76,7 +76,7 @@ enum Door {
     }
 
     static func lastCounter(_ publicKey: String, db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [publicKey])
+        try Int.cachedOne(db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [publicKey])
             ?? 0
     }
 }

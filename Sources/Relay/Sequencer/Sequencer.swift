@@ -85,7 +85,7 @@ package actor Sequencer {
         let now = clock()
         do {
             let (answers, start, head) = try await store.writer.write { db in
-                let start = try Int.fetchOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0
+                let start = try Int.cachedOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0
                 var offset = 0
                 var answers: [PushAnswer] = []
                 for push in batch {
@@ -93,7 +93,7 @@ package actor Sequencer {
                     offset += push.changeSets.count
                     answers.append(try Self.sequence(push, signatures: signatures, now: now, db: db))
                 }
-                return (answers, start, try Int.fetchOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0)
+                return (answers, start, try Int.cachedOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0)
             }
             await heads.advance(to: head)
             metrics?.pushes.increment(by: batch.count)
@@ -117,7 +117,7 @@ package actor Sequencer {
                 answer.entries.append(EntryAnswer(id: changeSet.id, seq: seq, outcome: outcome))
                 continue
             case .sequence:
-                let state = try Row.fetchOne(db, sql: "SELECT applied_seq, relay_time FROM replica_state")!
+                let state = try Row.cachedOne(db, sql: "SELECT applied_seq, relay_time FROM replica_state")!
                 let time = UTCTime(seconds: max(now.seconds, state["relay_time"] as Int))
                 let entry = SequencedEntry(
                     seq: (state["applied_seq"] as Int) + 1, relayTime: time, changeSet: changeSet)

@@ -62,7 +62,7 @@ enum Applier {
             throw StoreError(.integrity, "entry \(entry.seq): base_seq \(changeSet.baseSeq) is not before it")
         }
         let last =
-            try Int.fetchOne(
+            try Int.cachedOne(
                 db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [changeSet.author]) ?? 0
         guard changeSet.counter == last + 1 else {
             throw StoreError(.integrity, "entry \(entry.seq): counter \(changeSet.counter) does not follow \(last)")
@@ -74,7 +74,7 @@ enum Applier {
     ) throws {
         let changeSet = entry.changeSet.changeSet
         let outcomeText = String(decoding: (try? CanonicalJSON.encode(outcome.json)) ?? [], as: UTF8.self)
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO log (seq, id, author, counter, relay_time, change_set, signature, outcome, digest, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -83,7 +83,7 @@ enum Applier {
                 entry.seq, Data(entry.changeSet.id), changeSet.author, changeSet.counter, entry.relayTime.seconds,
                 Data(entry.changeSet.bytes), Data(entry.changeSet.signature), outcomeText, Data(digest), Data(hash),
             ])
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO author_counters (public_key, counter) VALUES (?, ?)
                 ON CONFLICT (public_key) DO UPDATE SET counter = excluded.counter
@@ -100,7 +100,7 @@ struct StateRow {
     var relayTime: Int
 
     static func fetch(_ db: Database) throws -> StateRow {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replica_state WHERE id = 1") else {
+        guard let row = try Row.cachedOne(db, sql: "SELECT * FROM replica_state WHERE id = 1") else {
             throw StoreError(.database, "replica_state is missing")
         }
         let hash: Data = row["head_hash"]
@@ -111,7 +111,7 @@ struct StateRow {
     }
 
     func save(_ db: Database) throws {
-        try db.execute(
+        try db.run(
             sql: "UPDATE replica_state SET applied_seq = ?, head_hash = ?, digest_sum = ?, relay_time = ? WHERE id = 1",
             arguments: [appliedSeq, Data(headHash), Data(digestSum.bytes), relayTime])
     }

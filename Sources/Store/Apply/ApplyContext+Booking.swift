@@ -8,17 +8,17 @@ extension ApplyContext {
         let (date, shift) = try validateCreate(body)
         let facts = try property(body.propertyID)
         try authorizeCreate(body, property: facts)
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM bookings WHERE id = ?", arguments: [body.bookingID]) == nil
+        guard try Bool.cachedOne(db, sql: "SELECT 1 FROM bookings WHERE id = ?", arguments: [body.bookingID]) == nil
         else { throw Rejection(reason: .bookingExists) }
         guard !facts.archived else { throw Rejection(reason: .propertyArchived) }
 
-        let prefix = try String.fetchOne(db, sql: "SELECT code_prefix FROM network_params") ?? "HB"
+        let prefix = try String.cachedOne(db, sql: "SELECT code_prefix FROM network_params") ?? "HB"
         let db = db
         guard
             let code = try BookingCode.assign(
                 for: body.bookingID, prefix: prefix,
                 isTaken: { code in
-                    try Bool.fetchOne(db, sql: "SELECT 1 FROM bookings WHERE code = ?", arguments: [code]) != nil
+                    try Bool.cachedOne(db, sql: "SELECT 1 FROM bookings WHERE code = ?", arguments: [code]) != nil
                 })
         else { throw Validate.invalid("booking_id") }
 
@@ -88,7 +88,7 @@ extension ApplyContext {
         try Validate.text(body.reason, "reason")
         if let reference = body.customerRef { try Validate.hex32(reference, "customer_ref") }
         guard
-            let booking = try Row.fetchOne(
+            let booking = try Row.cachedOne(
                 db, sql: "SELECT property_id, status, customer_ref FROM bookings WHERE id = ?",
                 arguments: [body.bookingID])
         else { throw Rejection(reason: .bookingUnknown) }

@@ -17,7 +17,7 @@ extension ApplyContext {
         if let phone = body.contactPhone { try Validate.phone(phone, "contact_phone") }
         try Validate.range(body.advancePercent, 0...100, "advance_percent")
         try Validate.range(body.holdMinutes, 1...1440, "hold_minutes")
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM owners WHERE id = ?", arguments: [body.ownerID]) != nil else {
+        guard try Bool.cachedOne(db, sql: "SELECT 1 FROM owners WHERE id = ?", arguments: [body.ownerID]) != nil else {
             throw Rejection(reason: .ownerUnknown)
         }
         try requireOwnership(of: body.ownerID)
@@ -101,13 +101,13 @@ extension ApplyContext {
         let keys: StatementArguments = kind.map { [propertyID, $0] } ?? [propertyID]
         let db = db
         try digest.tracking(db, table: table, filter: filter, arguments: keys) {
-            try db.execute(sql: "DELETE FROM \(table) WHERE \(filter)", arguments: keys)
+            try db.run(sql: "DELETE FROM \(table) WHERE \(filter)", arguments: keys)
             for (position, value) in values.enumerated() {
                 if let kind {
-                    try db.execute(
+                    try db.run(
                         sql: "INSERT INTO \(table) VALUES (?, ?, ?, ?)", arguments: [propertyID, kind, position, value])
                 } else {
-                    try db.execute(
+                    try db.run(
                         sql: "INSERT INTO \(table) VALUES (?, ?, ?)", arguments: [propertyID, position, value])
                 }
             }
@@ -128,7 +128,7 @@ extension ApplyContext {
         try Validate.optionalText(body.reason, "reason")
         let facts = try editableProperty(body.propertyID)
         guard !facts.archived else { throw Rejection(reason: .propertyArchived) }
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM blocks WHERE id = ?", arguments: [body.blockID]) == nil else {
+        guard try Bool.cachedOne(db, sql: "SELECT 1 FROM blocks WHERE id = ?", arguments: [body.blockID]) == nil else {
             throw Rejection(reason: .blockExists)
         }
         let units = shift.units(on: date)
@@ -144,7 +144,7 @@ extension ApplyContext {
     mutating func slotUnblock(_ body: SlotUnblock) throws {
         try Validate.uuid(body.blockID, "block_id")
         guard
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db, sql: "SELECT property_id FROM blocks WHERE id = ? AND removed_seq IS NULL",
                 arguments: [body.blockID])
         else { throw Rejection(reason: .blockUnknown) }

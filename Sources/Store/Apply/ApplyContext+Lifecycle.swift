@@ -24,7 +24,7 @@ extension ApplyContext {
     /// on its own properties; the relay key, when it acts for a customer (proofs), only on customer-channel bookings.
     func actionableBooking(_ id: String, relayActsForCustomer: Bool = false) throws -> BookingFacts {
         try Validate.uuid(id, "booking_id")
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM bookings WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.cachedOne(db, sql: "SELECT * FROM bookings WHERE id = ?", arguments: [id]) else {
             throw Rejection(reason: .bookingUnknown)
         }
         let booking = BookingFacts(
@@ -64,7 +64,7 @@ extension ApplyContext {
             throw Rejection(reason: .bookingNotConfirmable)
         }
         if let proof = booking.currentProof, !body.acceptDuplicate,
-            try String.fetchOne(db, sql: "SELECT duplicate_of FROM payment_proofs WHERE id = ?", arguments: [proof])
+            try String.cachedOne(db, sql: "SELECT duplicate_of FROM payment_proofs WHERE id = ?", arguments: [proof])
                 != nil
         {
             throw Rejection(reason: .paymentDuplicate)
@@ -105,7 +105,7 @@ extension ApplyContext {
 
     /// The end of the booking's shift in UTC seconds, at the network's fixed offset.
     private func shiftEnd(_ booking: BookingFacts) throws -> Int {
-        let offsetMinutes = try Int.fetchOne(db, sql: "SELECT utc_offset_minutes FROM network_params") ?? 0
+        let offsetMinutes = try Int.cachedOne(db, sql: "SELECT utc_offset_minutes FROM network_params") ?? 0
         return booking.shift.window(on: booking.date, utcOffsetMinutes: offsetMinutes).end
     }
 

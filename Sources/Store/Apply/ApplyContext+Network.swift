@@ -33,7 +33,7 @@ extension ApplyContext {
         guard (1...4).contains(body.codePrefix.utf8.count),
             body.codePrefix.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
         else { throw Validate.invalid("code_prefix") }
-        if let current = try Row.fetchOne(db, sql: "SELECT network_id, rules_version FROM network_params") {
+        if let current = try Row.cachedOne(db, sql: "SELECT network_id, rules_version FROM network_params") {
             guard current["network_id"] == body.networkID else { throw Rejection(reason: .paramsNetworkID) }
             guard body.rulesVersion >= current["rules_version"] as Int else {
                 throw Rejection(reason: .paramsRulesDowngrade)
@@ -61,13 +61,13 @@ extension ApplyContext {
         if role == .owner {
             guard let ownerID = body.ownerID else { throw Validate.invalid("owner_id") }
             try Validate.uuid(ownerID, "owner_id")
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM owners WHERE id = ?", arguments: [ownerID]) != nil else {
+            guard try Bool.cachedOne(db, sql: "SELECT 1 FROM owners WHERE id = ?", arguments: [ownerID]) != nil else {
                 throw Rejection(reason: .ownerUnknown)
             }
         } else if body.ownerID != nil {
             throw Validate.invalid("owner_id")
         }
-        if let revoked = try Row.fetchOne(
+        if let revoked = try Row.cachedOne(
             db, sql: "SELECT revoked_seq FROM keys WHERE public_key = ?", arguments: [body.publicKey])
         {
             throw Rejection(reason: revoked["revoked_seq"] as Int? == nil ? .keyExists : .keyRevoked)
@@ -81,7 +81,7 @@ extension ApplyContext {
     mutating func keyRevoke(_ body: KeyRevoke) throws {
         try Validate.hex32(body.publicKey, "public_key")
         guard
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db, sql: "SELECT revoked_seq FROM keys WHERE public_key = ?", arguments: [body.publicKey])
         else { throw Rejection(reason: .keyUnknown) }
         guard row["revoked_seq"] as Int? == nil else { throw Rejection(reason: .keyRevoked) }

@@ -9,7 +9,7 @@ extension ApplyContext {
         if let hash = body.txnHash { try Validate.hex32(hash, "txn_hash") }
         try Validate.sealed(body.sealed, "sealed")
         let booking = try actionableBooking(body.bookingID, relayActsForCustomer: true)
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment_proofs WHERE id = ?", arguments: [body.proofID]) == nil
+        guard try Bool.cachedOne(db, sql: "SELECT 1 FROM payment_proofs WHERE id = ?", arguments: [body.proofID]) == nil
         else { throw Rejection(reason: .proofExists) }
         switch booking.status {
         case "Pending", "Waiting": break
@@ -45,7 +45,7 @@ extension ApplyContext {
         try Validate.sealed(body.sealed, "sealed")
         let booking = try actionableBooking(body.bookingID, relayActsForCustomer: true)
         guard
-            let proof = try Row.fetchOne(
+            let proof = try Row.cachedOne(
                 db, sql: "SELECT amount, txn_hash FROM payment_proofs WHERE id = ? AND booking_id = ?",
                 arguments: [body.proofID, booking.id])
         else { throw Rejection(reason: .proofUnknown) }
@@ -84,7 +84,7 @@ extension ApplyContext {
         }
         var duplicateOf: String?
         if let txnHash {
-            duplicateOf = try String.fetchOne(
+            duplicateOf = try String.cachedOne(
                 db,
                 sql: """
                     SELECT b.code FROM payment_proofs p JOIN bookings b ON b.id = p.booking_id

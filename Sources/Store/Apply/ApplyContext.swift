@@ -34,7 +34,7 @@ struct ApplyContext {
 
     private func resolveAuthor() throws -> Author {
         let publicKey = entry.changeSet.changeSet.author
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM keys WHERE public_key = ?", arguments: [publicKey])
+        guard let row = try Row.cachedOne(db, sql: "SELECT * FROM keys WHERE public_key = ?", arguments: [publicKey])
         else { throw Rejection(reason: .authUnknownKey) }
         guard row["revoked_seq"] as Int? == nil else { throw Rejection(reason: .authRevoked) }
         guard let role = Role(rawValue: row["role"]) else { throw Rejection(reason: .authRole) }
@@ -76,14 +76,14 @@ struct ApplyContext {
     ) throws {
         let db = db
         try digest.tracking(db, table: table, filter: filter, arguments: keys) {
-            try db.execute(sql: sql, arguments: arguments)
+            try db.run(sql: sql, arguments: arguments)
         }
     }
 
     /// The property, or `property.unknown`.
     func property(_ id: String) throws -> PropertyFacts {
         guard
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db, sql: "SELECT owner_id, archived, hold_minutes FROM properties WHERE id = ?", arguments: [id])
         else { throw Rejection(reason: .propertyUnknown) }
         return PropertyFacts(
@@ -100,7 +100,7 @@ struct ApplyContext {
         var holders: [String] = []
         for unit in units {
             guard
-                let row = try Row.fetchOne(
+                let row = try Row.cachedOne(
                     db,
                     sql: """
                         SELECT o.holder_kind, o.holder_id, b.code FROM occupancy o
@@ -117,14 +117,14 @@ struct ApplyContext {
 
     func occupy(_ units: [SlotUnit], propertyID: String, kind: String, holderID: String) throws {
         for unit in units {
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO occupancy (property_id, date, half, holder_kind, holder_id) VALUES (?, ?, ?, ?, ?)",
                 arguments: [propertyID, unit.date.description, unit.half.rawValue, kind, holderID])
         }
     }
 
     func release(holderID: String) throws {
-        try db.execute(sql: "DELETE FROM occupancy WHERE holder_id = ?", arguments: [holderID])
+        try db.run(sql: "DELETE FROM occupancy WHERE holder_id = ?", arguments: [holderID])
     }
 }
 

@@ -82,11 +82,11 @@ extension DigestSum {
         _ db: Database, table: String, filter: String, arguments: StatementArguments, write: () throws -> T
     ) throws -> T {
         let sql = "SELECT * FROM \(table) WHERE \(filter)"
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+        for row in try Row.cachedAll(db, sql: sql, arguments: arguments) {
             subtract(RowEncoding.hash(table: table, row: row))
         }
         let result = try write()
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+        for row in try Row.cachedAll(db, sql: sql, arguments: arguments) {
             add(RowEncoding.hash(table: table, row: row))
         }
         return result

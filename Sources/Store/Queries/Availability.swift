@@ -59,7 +59,7 @@ package enum Availability {
 
     static func quote(_ db: Database, propertyID: String, date: CalendarDate, shift: Shift) throws -> Quote? {
         guard
-            let property = try Row.fetchOne(
+            let property = try Row.cachedOne(
                 db,
                 sql: """
                     SELECT p.advance_percent, o.payment_method, o.payment_account, o.payment_title
@@ -74,7 +74,7 @@ package enum Availability {
         if let method: String = property["payment_method"] {
             payee = PaymentAccount(
                 method: method, account: property["payment_account"], title: property["payment_title"])
-        } else if let platform = try Row.fetchOne(db, sql: "SELECT method, account, title FROM platform_payee") {
+        } else if let platform = try Row.cachedOne(db, sql: "SELECT method, account, title FROM platform_payee") {
             payee = PaymentAccount(method: platform["method"], account: platform["account"], title: platform["title"])
         }
         return Quote(amount: amount, advance: (amount * percent + 99) / 100, payee: payee)
@@ -135,13 +135,13 @@ package enum Availability {
         var overrides: [String: [String: Int]] = [:]
 
         init(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws {
-            for row in try Row.fetchAll(
+            for row in try Row.cachedAll(
                 db, sql: Availability.weeklySQL,
                 arguments: [propertyID])
             {
                 weekly[row["weekday"], default: [:]][row["shift"]] = row["amount"]
             }
-            for row in try Row.fetchAll(
+            for row in try Row.cachedAll(
                 db,
                 sql: Availability.overridesSQL,
                 arguments: [propertyID, from.description, to.description])

@@ -7,7 +7,7 @@ extension ReplicaStore {
     /// not dismissed and not in the past, by date.
     package func conflicts(for key: PublicKey, from today: CalendarDate, now: UTCTime) throws -> [BookingRecord] {
         let (role, ownerID) = try writer.read { db in
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db, sql: "SELECT role, owner_id FROM keys WHERE public_key = ?", arguments: [key.hex])
             return (row?["role"] as String?, row?["owner_id"] as String?)
         }
@@ -16,18 +16,18 @@ extension ReplicaStore {
             try ownerID.map { owner in
                 Set(
                     try writer.read { db in
-                        try String.fetchAll(db, sql: "SELECT id FROM properties WHERE owner_id = ?", arguments: [owner])
+                        try String.cachedAll(db, sql: "SELECT id FROM properties WHERE owner_id = ?", arguments: [owner])
                     })
             } ?? []
         let authors = try writer.read { db in
             Dictionary(
-                uniqueKeysWithValues: try Row.fetchAll(
+                uniqueKeysWithValues: try Row.cachedAll(
                     db, sql: "SELECT id, author FROM bookings WHERE status = 'Conflicted'"
                 )
                 .map { ($0["id"] as String, $0["author"] as String) })
         }
         let dismissed = Set(
-            try writer.read { db in try String.fetchAll(db, sql: "SELECT code FROM dismissed_conflicts") })
+            try writer.read { db in try String.cachedAll(db, sql: "SELECT code FROM dismissed_conflicts") })
         return mine.filter { record in
             guard !dismissed.contains(record.code) else { return false }
             return role == "admin" || properties.contains(record.propertyID)
@@ -38,7 +38,7 @@ extension ReplicaStore {
     /// Hides a conflict from `node conflicts`.
     package func dismissConflict(code: String, now: UTCTime) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: "INSERT OR REPLACE INTO dismissed_conflicts (code, at) VALUES (?, ?)",
                 arguments: [code, now.seconds])
         }
@@ -49,7 +49,7 @@ extension ReplicaStore {
     package func refusedChangeSets() throws -> [(id: String, reason: String, dependents: [String])] {
         try writer.read { db in
             var refused: [(id: [UInt8], reason: String, bookings: Set<String>)] = []
-            for row in try Row.fetchAll(
+            for row in try Row.cachedAll(
                 db,
                 sql:
                     "SELECT r.id, r.reason, l.change_set FROM refusals r LEFT JOIN log l ON l.id = r.id ORDER BY r.counter"
@@ -57,14 +57,14 @@ extension ReplicaStore {
                 let bytes = (row["change_set"] as Data?).map(Array.init)
                 refused.append((Array(row["id"] as Data), row["reason"], Self.bookingIDs(bytes)))
             }
-            for row in try Row.fetchAll(
+            for row in try Row.cachedAll(
                 db,
                 sql: "SELECT id, door_refusal, change_set FROM outbox WHERE door_refusal IS NOT NULL ORDER BY counter")
             {
                 refused.append(
                     (Array(row["id"] as Data), row["door_refusal"], Self.bookingIDs(Array(row["change_set"] as Data))))
             }
-            let pending = try Row.fetchAll(
+            let pending = try Row.cachedAll(
                 db, sql: "SELECT id, change_set FROM outbox WHERE door_refusal IS NULL ORDER BY counter"
             )
             .map { (Hex.encode(Array($0["id"] as Data)), Self.bookingIDs(Array($0["change_set"] as Data))) }

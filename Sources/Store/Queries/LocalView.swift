@@ -63,7 +63,7 @@ extension ReplicaStore {
     private static func provisionalUnits(
         _ db: Database, propertyID: String, from: CalendarDate, days: Int, after applied: Int
     ) throws -> Set<SlotUnit> {
-        let rows = try Row.fetchAll(
+        let rows = try Row.cachedAll(
             db,
             sql: """
                 SELECT date, shift FROM bookings
@@ -109,7 +109,7 @@ extension ReplicaStore {
             let sql =
                 "SELECT * FROM bookings WHERE \(conditions.joined(separator: " AND ")) \(order)"
                 + (limit.map { " LIMIT \($0)" } ?? "")
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            return try Row.cachedAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 let created: Int = row["created_seq"]
                 let updated: Int = row["updated_seq"]
                 let conflicts = (row["conflict_with"] as String?).flatMap { try? CanonicalJSON.decode(Array($0.utf8)) }
@@ -132,7 +132,7 @@ extension ReplicaStore {
         ownerID: String, maxGuests: Int, archived: Bool, advancePercent: Int
     )? {
         try withLocalView(now: now) { db in
-            try Row.fetchOne(
+            try Row.cachedOne(
                 db, sql: "SELECT owner_id, max_guests, archived, advance_percent FROM properties WHERE id = ?",
                 arguments: [id]
             ).map { ($0["owner_id"], $0["max_guests"], ($0["archived"] as Int) == 1, $0["advance_percent"]) }
@@ -153,7 +153,7 @@ extension ReplicaStore {
     /// Every property in the local view, by name.
     package func localProperties(now: UTCTime) throws -> [JSONValue] {
         try withLocalView(now: now) { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM properties ORDER BY name, id").map { row in
+            try Row.cachedAll(db, sql: "SELECT * FROM properties ORDER BY name, id").map { row in
                 .object(
                     ["id", "owner_id", "name", "type", "city", "province", "country", "address"].map {
                         JSONMember($0, .string(row[$0]))
@@ -174,7 +174,7 @@ extension ReplicaStore {
         id: String, date: String, shift: String, reason: String?
     )] {
         try withLocalView(now: now) { db in
-            try Row.fetchAll(
+            try Row.cachedAll(
                 db,
                 sql:
                     "SELECT id, date, shift, reason FROM blocks WHERE property_id = ? AND removed_seq IS NULL ORDER BY date, id",

@@ -32,7 +32,7 @@ extension ReplicaStore {
     }
 
     static func recipients(_ db: Database, propertyID: String) throws -> [PublicKey] {
-        try String.fetchAll(
+        try String.cachedAll(
             db,
             sql: """
                 SELECT k.public_key FROM keys k
@@ -53,7 +53,7 @@ extension ReplicaStore {
 extension CustomerView {
     static func read(_ db: Database, bookingID: String, reader: SigningKey) throws -> CustomerView? {
         guard
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db,
                 sql: """
                     SELECT b.contact, b.phone_mask, k.owner_id AS reader_owner, p.owner_id AS property_owner
@@ -146,7 +146,7 @@ extension ReplicaStore {
 extension ProofView {
     static func read(_ db: Database, bookingID: String, reader: SigningKey) throws -> ProofView? {
         guard
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db, sql: "SELECT p.* FROM payment_proofs p JOIN bookings b ON b.current_proof = p.id WHERE b.id = ?",
                 arguments: [bookingID])
         else { return nil }

@@ -59,9 +59,15 @@ final class Bench: @unchecked Sendable {
 
     func path(_ name: String) -> String { folder + "/" + name }
 
+    /// Stops the relay and removes the folder (kept, and its path printed, with `HUTSYNC_BENCH_KEEP=1`, for
+    /// profiling a step by hand).
     func finish() {
         rig?.stop()
-        try? FileManager.default.removeItem(atPath: folder)
+        if ProcessInfo.processInfo.environment["HUTSYNC_BENCH_KEEP"] == "1" {
+            writeStandardError("bench folder kept: \(folder)\n")
+        } else {
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 
     /// Shows `text` on the progress line (on a terminal only).
