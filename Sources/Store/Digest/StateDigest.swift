@@ -48,18 +48,22 @@ package enum RowEncoding {
 
     /// The bytes whose BLAKE2b-256 is the row's contribution.
     package static func encode(table: String, row: Row) -> [UInt8] {
-        var out = Array(table.utf8) + [0]
-        let columns = zip(row.columnNames, row.databaseValues).sorted {
-            Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
-        }
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out.append(contentsOf: table.utf8)
+        out.append(0)
+        // Column names in byte order (compared in place: this runs for every row every entry touches).
+        let columns = zip(row.columnNames, row.databaseValues).sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         for (name, value) in columns {
             switch value.storage {
             case .null: continue
             case .int64(let number):
-                out += Array(name.utf8) + [0, UInt8(ascii: "i")]
-                out += withUnsafeBytes(of: number.bigEndian, Array.init)
-            case .string(let text): appendBytes(Array(text.utf8), tag: "t", name: name, to: &out)
-            case .blob(let data): appendBytes(Array(data), tag: "b", name: name, to: &out)
+                out.append(contentsOf: name.utf8)
+                out.append(0)
+                out.append(UInt8(ascii: "i"))
+                withUnsafeBytes(of: number.bigEndian) { out.append(contentsOf: $0) }
+            case .string(let text): appendBytes(text.utf8, tag: "t", name: name, to: &out)
+            case .blob(let data): appendBytes(data, tag: "b", name: name, to: &out)
             case .double(let number):
                 // Digested tables are STRICT with no REAL columns; a REAL here is a schema bug.
                 preconditionFailure("REAL value \(number) in digested table \(table)")
@@ -68,10 +72,14 @@ package enum RowEncoding {
         return out
     }
 
-    private static func appendBytes(_ bytes: [UInt8], tag: Unicode.Scalar, name: String, to out: inout [UInt8]) {
-        out += Array(name.utf8) + [0, UInt8(ascii: tag)]
-        out += withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init)
-        out += bytes
+    private static func appendBytes(
+        _ bytes: some Collection<UInt8>, tag: Unicode.Scalar, name: String, to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: name.utf8)
+        out.append(0)
+        out.append(UInt8(ascii: tag))
+        withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: bytes)
     }
 }
 

@@ -21,6 +21,9 @@ package final class HTTPRelayTransport: RelayTransport, @unchecked Sendable {
         self.offset = clockOffset
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 90
+        // Pull pages are read once: nothing to cache (an in-memory cache only grows the node's footprint).
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         self.session = URLSession(configuration: configuration)
     }
 
