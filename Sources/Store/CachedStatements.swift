@@ -13,13 +13,15 @@ extension Database {
 }
 
 extension Row {
-    package static func cachedOne(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws
+    package static func cachedOne(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments())
+        throws
         -> Row?
     {
         try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
-    package static func cachedAll(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws
+    package static func cachedAll(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments())
+        throws
         -> [Row]
     {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
@@ -27,13 +29,15 @@ extension Row {
 }
 
 extension DatabaseValueConvertible {
-    package static func cachedOne(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws
+    package static func cachedOne(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments())
+        throws
         -> Self?
     {
         try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
-    package static func cachedAll(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws
+    package static func cachedAll(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments())
+        throws
         -> [Self]
     {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)

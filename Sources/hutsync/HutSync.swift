@@ -7,11 +7,24 @@ struct HutSync: AsyncParsableCommand {
         commandName: "hutsync",
         abstract: "Offline-first shift bookings for huts and farmhouses.",
         discussion: """
-            This build has the relay (init, serve) and the wire-format tools: keys, change-set inspection, booking \
-            codes and the protocol's test vectors. Node commands arrive with their issues.
+            A relay orders everyone's signed change sets; every node keeps a full replica, works offline and syncs \
+            with it. `hutsync demo` starts a small network on this machine.
             """,
         subcommands: [
             DemoCommand.self, RelayCommand.self, NodeCommand.self, KeyCommand.self, WireCommand.self, BenchCommand.self,
         ]
     )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

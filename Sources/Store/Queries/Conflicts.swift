@@ -16,7 +16,8 @@ extension ReplicaStore {
             try ownerID.map { owner in
                 Set(
                     try writer.read { db in
-                        try String.cachedAll(db, sql: "SELECT id FROM properties WHERE owner_id = ?", arguments: [owner])
+                        try String.cachedAll(
+                            db, sql: "SELECT id FROM properties WHERE owner_id = ?", arguments: [owner])
                     })
             } ?? []
         let authors = try writer.read { db in
