@@ -114,12 +114,9 @@ package enum Availability {
     private static func unitHolders(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws
         -> [SlotUnit: Holder]
     {
-        let rows = try Row.fetchCursor(
-            db,
-            sql: occupancySQL,
-            arguments: [propertyID, from.description, to.description])
+        let rows = try Row.cachedAll(db, sql: occupancySQL, arguments: [propertyID, from.description, to.description])
         var holders: [SlotUnit: Holder] = [:]
-        while let row = try rows.next() {
+        for row in rows {
             guard let date = CalendarDate(row["date"] as String), let half = Half(rawValue: row["half"]) else {
                 continue
             }
