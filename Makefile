@@ -46,7 +46,7 @@ interop:
 vectors: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync wire vectors
 
-## bench: the benchmarks on a release build (about 8 minutes; `BENCH_FLAGS=--quick` for a smoke run, `--json` for one
+## bench: the benchmarks on a release build (about 2–3 minutes after the build; `BENCH_FLAGS=--quick` for a smoke run, `--json` for one
 ## JSON object). docs/performance.md records a full run.
 bench: deps
 	$(SWIFT) build -c release --product hutsync
