@@ -60,12 +60,12 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     static let goals: [(measure: String, key: String, baseline: String?, goal: String)] = [
-        ("P1 availability p99", "p1_availability_p99_us", "p1_baseline_p99_us", "≤ 3× baseline"),
-        ("P2 local bookings", "p2_bookings_per_s", "p2_baseline_per_s", "≥ 0.5× baseline"),
-        ("P3 relay ingest", "p3_ingest_per_s", "p3_verify_per_s", "≥ 0.5× baseline"),
-        ("P4 catch-up", "p4_catchup_entries_per_s", nil, "≥ 20,000/s"),
-        ("P5 reconcile", "p5_reconcile_s", nil, "< 10 s"),
-        ("P7 node peak RSS", "p7_node_rss_mib", nil, "< 80 MiB"),
+        ("P1 availability p99 µs", "p1_availability_p99_us", "p1_baseline_p99_us", "≤ 3× baseline"),
+        ("P2 bookings/s", "p2_bookings_per_s", "p2_baseline_per_s", "≥ 0.5× baseline"),
+        ("P3 ingest/s", "p3_ingest_per_s", "p3_verify_per_s", "≥ 0.5× baseline"),
+        ("P4 catch-up entries/s", "p4_catchup_entries_per_s", nil, "≥ 20,000/s"),
+        ("P5 reconcile s", "p5_reconcile_s", nil, "< 10 s"),
+        ("P7 node peak RSS MiB", "p7_node_rss_mib", nil, "< 80 MiB"),
     ]
 
     static func table(_ figures: [(key: String, value: Double)]) -> String {
