@@ -4,7 +4,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev zlib1g-dev pkg
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build run test interop format lint clean vectors bench
+.PHONY: deps build run test interop format lint clean vectors bench sim
 
 ## deps: install the system libraries when missing (apt as root; otherwise print the command and stop).
 deps:
@@ -45,6 +45,14 @@ interop:
 ## vectors: print the protocol test vectors as the code computes them (docs/vectors/ holds the committed ones).
 vectors: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync wire vectors
+
+## sim: the seeded simulation of the whole network on a release build, SEEDS seeds from START (make test runs 200
+## in debug). Ends with "simulation: N seeds, F failures"; a failed seed prints a one-line replay command.
+SEEDS ?= 200
+START ?= 1
+sim: deps
+	@set -o pipefail; SIM_SEEDS=$(SEEDS) SIM_START=$(START) $(SWIFT) test -c release --disable-xctest \
+	  --filter SimulationTests 2>&1 | grep -E --line-buffered "simulation:|simulated:|failed|error:|^ +[a-z]"
 
 ## bench: the benchmarks on a release build (about 2–3 minutes after the build; `BENCH_FLAGS=--quick` for a smoke run, `--json` for one
 ## JSON object). docs/performance.md records a full run.

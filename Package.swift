@@ -82,6 +82,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "SimulationTests",
+            dependencies: [
+                "Relay", "SyncNode", "Store", "Wire", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "CLITests",
             dependencies: ["Wire", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings

@@ -8,11 +8,15 @@ package struct ReplicaStore: Sendable {
 
     /// Opens (creating if needed) the store at `path`: a WAL `DatabasePool` with `synchronous=FULL`, so an applied
     /// entry survives power loss.
-    package init(path: String) throws {
+    ///
+    /// The simulation may pass `durable: false` (`synchronous=OFF`: a crash of the machine could lose the last
+    /// transactions, a crash of the process cannot) and `reverseUnorderedSelects` to flush out order-dependent SQL.
+    package init(path: String, durable: Bool = true, reverseUnorderedSelects: Bool = false) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.run(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            if reverseUnorderedSelects { try db.execute(sql: "PRAGMA reverse_unordered_selects = ON") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try self.init(writer: pool)

@@ -4,19 +4,35 @@ import Wire
 /// Seeded random logs over a small network: two owners with three properties each, a reviewer and spare keys, and
 /// every operation this version applies — valid, unauthorized, malformed and conflicting — from every role.
 package enum RandomLog {
-    static let ownerIDs = [TestID.uuid(1, kind: 0xA), TestID.uuid(2, kind: 0xA)]
-    static let owners = [Fixtures.owner, try! SigningKey(seed: [UInt8](repeating: 0x04, count: 32))]
-    static let reviewer = try! SigningKey(seed: [UInt8](repeating: 0x05, count: 32))
-    static let spare = (0..<3).map { try! SigningKey(seed: [UInt8](repeating: 0x20 + UInt8($0), count: 32)) }
-    static let properties = (0..<6).map { TestID.uuid($0 + 1, kind: 0xB) }
+    package static let ownerIDs = [TestID.uuid(1, kind: 0xA), TestID.uuid(2, kind: 0xA)]
+    package static let owners = [Fixtures.owner, try! SigningKey(seed: [UInt8](repeating: 0x04, count: 32))]
+    package static let reviewer = try! SigningKey(seed: [UInt8](repeating: 0x05, count: 32))
+    package static let spare = (0..<3).map { try! SigningKey(seed: [UInt8](repeating: 0x20 + UInt8($0), count: 32)) }
+    package static let properties = (0..<6).map { TestID.uuid($0 + 1, kind: 0xB) }
     /// From the log's first day, so holds run out and shifts end while the log runs.
-    static let dates = (0..<4).map { CalendarDate("2026-11-25")!.adding(days: $0).description }
-    static let transactions = ["TX1", "TX2", "TX3"].map { DerivedHashes.txnHash(method: "jazzcash", transactionID: $0) }
+    package static let dates = (0..<4).map { CalendarDate("2026-11-25")!.adding(days: $0).description }
+    package static let transactions = ["TX1", "TX2", "TX3"].map {
+        DerivedHashes.txnHash(method: "jazzcash", transactionID: $0)
+    }
 
     /// A genesis, the set-up, then `entries` random change sets.
     package static func make(entries: Int, random: inout SeededRandom) -> [SequencedEntry] {
         var log = LogBuilder()
         var out = [log.genesis()]
+        out.append(log.entry(setup(), by: log.admin))
+        var operations = RandomOperations()
+        for number in 0..<entries {
+            let ops = operations.next(number, random: &random)
+            // Half the change sets by the admin (who may do everything), so bookings apply and conflict often.
+            let authors = owners + [log.admin, log.admin, log.admin, log.admin, log.relay, reviewer, spare[0]]
+            let author = authors[Int.random(in: 0..<authors.count, using: &random)]
+            out.append(log.entry(ops, by: author, advancing: Int.random(in: 0...1500, using: &random)))
+        }
+        return out
+    }
+
+    /// The network's set-up, by the admin: two owners with their keys, the reviewer, six priced properties.
+    package static func setup() -> [Operation] {
         var setup: [Operation] = zip(ownerIDs, owners).flatMap { id, key in
             [Catalogue.owner(id), Catalogue.grant(key, role: "owner", owner: id)]
         }
@@ -27,30 +43,34 @@ package enum RandomLog {
                 Catalogue.prices(property, amount: 10000 + index),
             ]
         }
-        out.append(log.entry(setup, by: log.admin))
+        return setup
+    }
+
+    /// Random operations for change sets, remembering the bookings, blocks and proofs they created.
+    package struct RandomOperations {
         var bookings: [String] = []
         var blocks: [String] = []
         var proofs: [(proof: String, booking: String)] = []
-        for number in 0..<entries {
+
+        package init() {}
+
+        /// The operations of change set number `number` (1–3 of them).
+        package mutating func next(_ number: Int, random: inout SeededRandom) -> [Operation] {
             let count = [1, 1, 1, 2, 3].randomElement(using: &random)!
             var ops: [Operation] = []
             for part in 0..<count {
                 let id = number * 4 + part
                 if Int.random(in: 0..<3, using: &random) == 0 {
-                    ops.append(lifecycle(id, bookings: bookings, proofs: &proofs, random: &random))
+                    ops.append(RandomLog.lifecycle(id, bookings: bookings, proofs: &proofs, random: &random))
                 } else {
-                    ops.append(operation(id, bookings: &bookings, blocks: &blocks, random: &random))
+                    ops.append(RandomLog.operation(id, bookings: &bookings, blocks: &blocks, random: &random))
                 }
             }
-            // Half the change sets by the admin (who may do everything), so bookings apply and conflict often.
-            let authors = owners + [log.admin, log.admin, log.admin, log.admin, log.relay, reviewer, spare[0]]
-            let author = authors[Int.random(in: 0..<authors.count, using: &random)]
-            out.append(log.entry(ops, by: author, advancing: Int.random(in: 0...1500, using: &random)))
+            return ops
         }
-        return out
     }
 
-    private static func operation(
+    static func operation(
         _ number: Int, bookings: inout [String], blocks: inout [String], random: inout SeededRandom
     ) -> Operation {
         let property = properties.randomElement(using: &random)!
@@ -101,7 +121,7 @@ package enum RandomLog {
     }
 
     /// Payments, extractions, confirmations, rejections, expiries, completions and reinstatements of random bookings.
-    private static func lifecycle(
+    static func lifecycle(
         _ number: Int, bookings: [String], proofs: inout [(proof: String, booking: String)], random: inout SeededRandom
     ) -> Operation {
         // Mostly recent bookings, which are likelier to exist and to be in a state the operation applies to.

@@ -52,6 +52,17 @@ package struct PulledEntry: Sendable {
     package var outcome: String
     package var digest: [UInt8]
     package var hash: [UInt8]
+
+    package init(
+        seq: Int, relayTime: UTCTime, changeSet: JSONValue, outcome: String, digest: [UInt8], hash: [UInt8]
+    ) {
+        self.seq = seq
+        self.relayTime = relayTime
+        self.changeSet = changeSet
+        self.outcome = outcome
+        self.digest = digest
+        self.hash = hash
+    }
 }
 
 /// A pull page: entries, the signed head, and the requester's next counter (signed pulls only).

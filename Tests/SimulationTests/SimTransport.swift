@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import Relay
+import Store
+import SyncNode
+import TestSupport
+import Wire
+
+/// The relay in process: the real sequencer and store, behind the node's `RelayTransport`, with the faults the
+/// simulation injects. Everything runs on the simulation's one task, in the order the seed decides.
+final class SimRelay: @unchecked Sendable {
+    // Mutated only by the simulation's task.
+    let path: String
+    let key: SigningKey
+    let clock: SimClock
+    let reversed: Bool
+    private(set) var store: ReplicaStore
+    private(set) var sequencer: Sequencer
+    /// Every change set the relay acknowledged (answered or not): its id and sequence.
+    private(set) var acknowledged: [[UInt8]: Int] = [:]
+
+    init(path: String, key: SigningKey, genesis: SequencedEntry, clock: SimClock, reversed: Bool) throws {
+        self.path = path
+        self.key = key
+        self.clock = clock
+        self.reversed = reversed
+        store = try ReplicaStore(path: path, durable: false, reverseUnorderedSelects: reversed)
+        try store.apply([genesis])
+        sequencer = try Sequencer(store: store, clock: { clock.now })
+    }
+
+    /// A crash and restart: everything not on disk is gone; the sequencer starts again from the store.
+    func restart() throws {
+        store = try ReplicaStore(path: path, durable: false, reverseUnorderedSelects: reversed)
+        sequencer = try Sequencer(store: store, clock: { [clock] in clock.now })
+    }
+
+    func push(_ changeSets: [SignedChangeSet], requester: PublicKey) async throws(SyncError) -> PushResult {
+        try checkEnrolled(requester)
+        let answer: Sequencer.PushAnswer
+        do { answer = try await sequencer.push(Sequencer.Push(changeSets: changeSets, requester: requester)) } catch {
+            throw SyncError(.unreachable, "relay: \(error.message)")
+        }
+        var result = PushResult()
+        for entry in answer.entries {
+            result.acknowledged.append((entry.id, entry.seq))
+            acknowledged[entry.id] = entry.seq
+        }
+        result.refusal = answer.refusal.map { ($0.index, $0.error.code, $0.error.message) }
+        result.nextCounter = answer.nextCounter
+        return result
+    }
+
+    func pull(after: Int, limit: Int, requester: PublicKey?) throws(SyncError) -> PullPage {
+        if let requester { try checkEnrolled(requester) }
+        do {
+            let entries = try store.logRecords(after: after, limit: limit).map { record in
+                PulledEntry(
+                    seq: record.seq, relayTime: record.relayTime,
+                    changeSet: .object([
+                        JSONMember("change_set", .string(Base64.encode(record.changeSet))),
+                        JSONMember("signature", .string(Hex.encode(record.signature))),
+                    ]), outcome: record.outcome, digest: record.digest, hash: record.hash)
+            }
+            let position = try store.position()
+            let head = SignedHead(
+                seq: position.appliedSeq, hash: position.headHash, digest: position.digest, signedBy: key)
+            let next = try requester.map { key in
+                try store.writer.read { db in
+                    try Int.cachedOne(
+                        db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.hex]) ?? 0
+                } + 1
+            }
+            return PullPage(entries: entries, head: head, nextCounter: next)
+        } catch {
+            throw SyncError(.unreachable, "relay: \(error)")
+        }
+    }
+
+    /// Requests are signed: an unknown or revoked key is refused before anything else (HTTP 401).
+    private func checkEnrolled(_ key: PublicKey) throws(SyncError) {
+        let enrolment = try? store.enrolment(of: key)
+        guard let enrolment, !enrolment.revoked else { throw SyncError(.notEnrolled, "auth: key not enrolled") }
+    }
+}
+
+/// The simulation's clock: moves only when the seed says so.
+final class SimClock: @unchecked Sendable {
+    // Read by the sequencer on the simulation's task only.
+    var now: UTCTime
+    init(_ now: UTCTime) { self.now = now }
+}
+
+/// One node's link to the relay, with faults: a partition refuses everything; otherwise a request may be lost
+/// before it arrives, its answer lost after the relay acted (the push is then sequenced but the node does not know),
+/// or a push delivered twice.
+final class SimLink: RelayTransport, @unchecked Sendable {
+    // Mutated only by the simulation's task.
+    let relay: SimRelay
+    let key: SigningKey
+    var partitioned = false
+    var faults: SeededRandom
+    var faultRate: Int
+
+    init(relay: SimRelay, key: SigningKey, seed: UInt64, faultRate: Int) {
+        self.relay = relay
+        self.key = key
+        faults = SeededRandom(seed: seed)
+        self.faultRate = faultRate
+    }
+
+    private func fault() -> Int { faultRate == 0 ? 99 : Int.random(in: 0..<(100 / faultRate * 3), using: &faults) }
+
+    private func reachable() throws(SyncError) {
+        if partitioned { throw SyncError(.unreachable, "partitioned") }
+        if fault() == 0 { throw SyncError(.unreachable, "request lost") }
+    }
+
+    func genesis() async throws(SyncError) -> PullPage {
+        try reachable()
+        return try relay.pull(after: 0, limit: 1, requester: nil)
+    }
+
+    func pull(after: Int, limit: Int, wait: Int) async throws(SyncError) -> PullPage {
+        try reachable()
+        // Pages of any size the relay may choose.
+        let page = try relay.pull(
+            after: after, limit: Int.random(in: 1...limit, using: &faults), requester: key.publicKey)
+        if fault() == 1 { throw SyncError(.unreachable, "answer lost") }
+        return page
+    }
+
+    func push(_ changeSets: [SignedChangeSet]) async throws(SyncError) -> PushResult {
+        try reachable()
+        var result = try await relay.push(changeSets, requester: key.publicKey)
+        switch fault() {
+        case 1: throw SyncError(.unreachable, "answer lost")
+        case 2: result = try await relay.push(changeSets, requester: key.publicKey)  // delivered twice
+        default: break
+        }
+        return result
+    }
+}
