@@ -3,8 +3,10 @@ SHELL := /bin/bash
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev zlib1g-dev pkg-config
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: deps build run test interop format lint clean vectors
+.PHONY: deps build run test interop format lint clean vectors fuzz
 
 ## deps: install the system libraries when missing (apt as root; otherwise print the command and stop).
 deps:
@@ -43,6 +45,10 @@ interop:
 ## vectors: print the protocol test vectors as the code computes them (docs/vectors/ holds the committed ones).
 vectors: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) hutsync wire vectors
+
+## fuzz: build the libFuzzer targets in Fuzz/ (or FUZZ_TARGETS) and run each for FUZZ_SECONDS; fails on a crash.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh $(FUZZ_TARGETS)
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
