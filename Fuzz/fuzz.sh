@@ -29,7 +29,7 @@ build() {
     fi
     echo "fuzz: building $name"
     mkdir -p "$out"
-    ${SWIFTC:-swiftc} -sanitize="$sanitize" -parse-as-library -O -swift-version 6 \
+    ${SWIFTC:-swiftc} -sanitize="$sanitize" -parse-as-library -O -g -swift-version 6 \
         -module-name Wire -package-name hutsync \
         -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
         -enable-upcoming-feature InternalImportsByDefault \
