@@ -53,7 +53,7 @@ run() {
         grep -E 'Fatal error|ERROR: |SUMMARY: ' "$log" | head -n 5 | sed "s/^/  $name: /"
         local input
         input=$(grep -oE 'Test unit written to .*' "$log" | tail -n 1 | sed 's/Test unit written to //')
-        echo "fuzz: $name FAILED; reproduce with: $out/$name ${input:-<input>}"
+        echo "fuzz: $name FAILED; reproduce with: SWIFT_BACKTRACE=enable=no $out/$name ${input:-<input>}"
         failed+=("$name")
     fi
 }

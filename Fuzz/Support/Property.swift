@@ -3,8 +3,10 @@
 /// Stops the run when a property does not hold, so libFuzzer saves the input as a crash.
 ///
 /// The message names the property; `fatalError` prints it before the trap.
-func expect(_ condition: Bool, _ property: @autoclosure () -> String, line: UInt = #line) {
-    if !condition { fatalError("property failed: \(property())", line: line) }
+func expect(
+    _ condition: Bool, _ property: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line
+) {
+    if !condition { fatalError("property failed: \(property())", file: file, line: line) }
 }
 
 /// The input cut at each LF into exactly `count` fields: missing fields are nil, the last field keeps the rest
