@@ -3,8 +3,10 @@ SHELL := /bin/bash
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev zlib1g-dev pkg-config
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: deps build run test interop format lint clean vectors bench sim
+.PHONY: deps build run test interop format lint clean vectors bench sim fuzz
 
 ## deps: install the system libraries when missing (apt as root; otherwise print the command and stop).
 deps:
@@ -54,11 +56,15 @@ sim: deps
 	@set -o pipefail; SIM_SEEDS=$(SEEDS) SIM_START=$(START) $(SWIFT) test -c release --disable-xctest \
 	  --filter SimulationTests 2>&1 | grep -E --line-buffered "simulation:|simulated:|failed|error:|^ +[a-z]"
 
-## bench: the benchmarks on a release build (about 2–3 minutes after the build; `BENCH_FLAGS=--quick` for a smoke run, `--json` for one
-## JSON object). docs/performance.md records a full run.
+## bench: the benchmarks on a release build (2–3 minutes after the build; `BENCH_FLAGS=--quick` for a smoke run,
+## `--json` for one JSON object). docs/performance.md records a full run.
 bench: deps
 	$(SWIFT) build -c release --product hutsync
 	.build/release/hutsync bench $(BENCH_FLAGS)
+
+## fuzz: build the libFuzzer targets in Fuzz/ (or FUZZ_TARGETS) and run each for FUZZ_SECONDS; fails on a crash.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh $(FUZZ_TARGETS)
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

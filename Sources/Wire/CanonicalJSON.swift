@@ -18,8 +18,14 @@ package enum CanonicalJSON {
         return value
     }
 
-    /// Reads canonical JSON without the change-set limits (string length, depth): the relay's pull pages, whose
-    /// base64 change sets are longer than a change set's own strings may be.
+    /// How deep ``decodeUnlimited(_:)`` and ``encodeUnlimited(_:)`` let arrays and objects nest. What HutSync writes
+    /// nests a few levels (a pull page 5, down to an outcome's `holders`); the bound only keeps a hostile answer
+    /// from exhausting the stack of the recursive reader.
+    package static let unlimitedDepth = 64
+
+    /// Reads canonical JSON without the change-set limits (string length, depth 8; nesting stops at
+    /// ``unlimitedDepth``): the relay's pull pages, whose base64 change sets are longer than a change set's own
+    /// strings may be.
     package static func decodeUnlimited(_ bytes: [UInt8]) throws(WireError) -> JSONValue {
         var parser = CanonicalParser(bytes, limits: false)
         let value = try parser.parseValue(depth: 1)
@@ -36,8 +42,8 @@ package enum CanonicalJSON {
         return out
     }
 
-    /// The same encoding without the change-set limits (string length, depth), for HTTP bodies such as pull pages,
-    /// whose base64 change sets are longer than a change set's strings may be.
+    /// The same encoding without the change-set limits (string length, depth 8; nesting stops at ``unlimitedDepth``),
+    /// for HTTP bodies such as pull pages, whose base64 change sets are longer than a change set's strings may be.
     package static func encodeUnlimited(_ value: JSONValue) throws(WireError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)

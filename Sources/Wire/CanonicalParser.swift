@@ -64,9 +64,8 @@ struct CanonicalParser {
     }
 
     private mutating func enter(_ depth: Int) throws(WireError) {
-        guard !limits || depth <= WireLimits.depth else {
-            throw fail(.tooDeep, "nesting deeper than \(WireLimits.depth) levels")
-        }
+        let limit = limits ? WireLimits.depth : CanonicalJSON.unlimitedDepth
+        guard depth <= limit else { throw fail(.tooDeep, "nesting deeper than \(limit) levels") }
         index += 1
     }
 

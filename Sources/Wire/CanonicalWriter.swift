@@ -9,7 +9,7 @@ enum CanonicalWriter {
         case .int(let number): try writeInteger(number, into: &out)
         case .string(let string): try writeString(string, into: &out, limits: limits)
         case .array(let elements):
-            if limits { try checkDepth(depth) }
+            try checkDepth(depth, limits: limits)
             out.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
@@ -17,15 +17,14 @@ enum CanonicalWriter {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if limits { try checkDepth(depth) }
+            try checkDepth(depth, limits: limits)
             try writeObject(members, into: &out, depth: depth, limits: limits)
         }
     }
 
-    private static func checkDepth(_ depth: Int) throws(WireError) {
-        guard depth <= WireLimits.depth else {
-            throw WireError(.tooDeep, "nesting deeper than \(WireLimits.depth) levels")
-        }
+    private static func checkDepth(_ depth: Int, limits: Bool) throws(WireError) {
+        let limit = limits ? WireLimits.depth : CanonicalJSON.unlimitedDepth
+        guard depth <= limit else { throw WireError(.tooDeep, "nesting deeper than \(limit) levels") }
     }
 
     private static func writeObject(_ members: [JSONMember], into out: inout [UInt8], depth: Int, limits: Bool)
