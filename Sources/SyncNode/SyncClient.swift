@@ -82,43 +82,87 @@ package struct SyncClient: Sendable {
     }
 
     /// Pulls and applies pages until this node is at the relay's head. `progress(applied, head)` after each page.
+    ///
+    /// Pipelined: while one page is applied (the store's one writer), the next is fetched, decoded and its
+    /// signatures verified on the other cores. A page fetched ahead is only ever applied after the one before it.
     package func catchUp(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> Report {
         var report = Report()
+        var applied = try position().appliedSeq
+        var next = prefetch(after: applied)
         while true {
-            let applied = try position().appliedSeq
-            let page = try await transport.pull(after: applied, limit: pageSize, wait: 0)
-            guard page.head.seq >= applied else {
+            let page = try await next.value.get()
+            guard page.page.head.seq >= applied else {
                 throw SyncError(
                     .integrity,
-                    "the relay's head (\(page.head.seq)) is behind this node (\(applied)): was the relay restored from an old backup?"
+                    "the relay's head (\(page.page.head.seq)) is behind this node (\(applied)): was the relay restored from an old backup?"
                 )
             }
+            let last = page.page.entries.last?.seq ?? applied
+            let more = !page.page.entries.isEmpty && last < page.page.head.seq
+            if more { next = prefetch(after: last) }
             report.pulled += try apply(page)
-            report.nextCounter = page.nextCounter ?? report.nextCounter
-            report.head = page.head
-            let now = try position().appliedSeq
-            progress(now, page.head.seq)
-            if page.entries.isEmpty || now >= page.head.seq { return report }
+            report.nextCounter = page.page.nextCounter ?? report.nextCounter
+            report.head = page.page.head
+            applied = try position().appliedSeq
+            progress(applied, page.page.head.seq)
+            if !more || applied >= page.page.head.seq { return report }
         }
+    }
+
+    /// Fetches, decodes and verifies the page after `seq` in the background. Never cancelled: it ends on its own
+    /// (cancelling URLSession's request from a task deadlocked the runtime here).
+    private func prefetch(after seq: Int) -> Task<Result<VerifiedPage, SyncError>, Never> {
+        let transport = transport
+        let limit = pageSize
+        return Task {
+            do throws(SyncError) {
+                return .success(try Self.verify(try await transport.pull(after: seq, limit: limit, wait: 0)))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// A page whose entries are in sequence, decoded, and carry good author signatures; not yet checked against
+    /// this node's store.
+    package struct VerifiedPage: Sendable {
+        package var page: PullPage
+        package var changeSets: [SignedChangeSet]
+    }
+
+    /// Checks what needs no store: consecutive sequence numbers, well-formed change sets, author signatures.
+    package static func verify(_ page: PullPage) throws(SyncError) -> VerifiedPage {
+        let first = page.entries.first?.seq ?? 0
+        for (offset, entry) in page.entries.enumerated() where entry.seq != first + offset {
+            throw SyncError(.integrity, "the relay sent entry \(entry.seq) where \(first + offset) was due")
+        }
+        let signed = try page.entries.map { entry throws(SyncError) in try Self.decode(entry) }
+        try Self.verifySignatures(signed, seqs: page.entries.map(\.seq))
+        return VerifiedPage(page: page, changeSets: signed)
     }
 
     /// Verifies and applies one page in one transaction; returns the number of entries applied.
     @discardableResult
     package func apply(_ page: PullPage) throws(SyncError) -> Int {
+        try apply(try Self.verify(page))
+    }
+
+    /// Applies a verified page in one transaction; returns the number of entries applied.
+    @discardableResult
+    package func apply(_ verified: VerifiedPage) throws(SyncError) -> Int {
+        let page = verified.page
         let start = try position().appliedSeq
-        for (offset, entry) in page.entries.enumerated() where entry.seq != start + offset + 1 {
-            throw SyncError(.integrity, "the relay sent entry \(entry.seq) where \(start + offset + 1) was due")
+        if let first = page.entries.first, first.seq != start + 1 {
+            throw SyncError(.integrity, "the relay sent entry \(first.seq) where \(start + 1) was due")
         }
-        let signed = try page.entries.map { entry throws(SyncError) in try Self.decode(entry) }
-        try Self.verifySignatures(signed, seqs: page.entries.map(\.seq))
         var hashes: [Int: [UInt8]] = [:]
-        let entries = zip(page.entries, signed).map {
+        let entries = zip(page.entries, verified.changeSets).map {
             SequencedEntry(seq: $0.seq, relayTime: $0.relayTime, changeSet: $1)
         }
         do {
             try store.apply(entries) { entry, applied in
                 let relay = page.entries[entry.seq - start - 1]
-                try checkBase(entry, hashes: hashes)
+                try checkBase(entry, hashes: &hashes)
                 try Self.compare(applied, with: relay)
                 hashes[entry.seq] = applied.hash
             }
@@ -162,9 +206,11 @@ package struct SyncClient: Sendable {
     }
 
     /// The entry's base must be in this node's log: a `base_hash` that differs is a fork.
-    private func checkBase(_ entry: SequencedEntry, hashes: [Int: [UInt8]]) throws {
+    /// Hashes looked up are remembered for the page (change sets written offline share their base).
+    private func checkBase(_ entry: SequencedEntry, hashes: inout [Int: [UInt8]]) throws {
         let changeSet = entry.changeSet.changeSet
         let known = try hashes[changeSet.baseSeq] ?? store.hash(at: changeSet.baseSeq)
+        if let known { hashes[changeSet.baseSeq] = known }
         guard let known, Hex.encode(known) == changeSet.baseHash else {
             throw SyncError(.integrity, "entry \(entry.seq) is based on a history this node does not have (a fork)")
         }
