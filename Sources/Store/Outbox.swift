@@ -65,19 +65,26 @@ extension ReplicaStore {
         }
     }
 
-    /// The pending change sets: in the outbox, not refused at the door, not yet in the log; in counter order. With
-    /// `mentioning`, only those whose canonical bytes contain every one of those strings (filtered in SQL, before
-    /// anything is decoded).
-    static func pending(_ db: Database, mentioning words: [String] = []) throws -> [SignedChangeSet] {
-        let filter = words.map { _ in " AND instr(change_set, CAST(? AS BLOB)) > 0" }.joined()
-        return try Row.cachedAll(
+    /// The pending change sets: in the outbox, not refused at the door, not yet in the log; in counter order.
+    static func pending(_ db: Database) throws -> [SignedChangeSet] {
+        try Row.cachedAll(
             db,
             sql: """
                 SELECT change_set, signature FROM outbox
-                WHERE door_refusal IS NULL AND id NOT IN (SELECT id FROM log)\(filter) ORDER BY counter
-                """,
-            arguments: StatementArguments(words)
+                WHERE door_refusal IS NULL AND id NOT IN (SELECT id FROM log) ORDER BY counter
+                """
         ).map { try SignedChangeSet(bytes: Array($0["change_set"] as Data), signature: Array($0["signature"] as Data)) }
+    }
+
+    /// Whether a pending change set sets the prices of `propertyID` (`outbox_pricing`, kept by triggers).
+    static func pendingPricing(_ db: Database, propertyID: String) throws -> Bool {
+        try Bool.cachedOne(
+            db,
+            sql: """
+                SELECT 1 FROM outbox_pricing p JOIN outbox o ON o.id = p.outbox_id
+                WHERE p.property_id = ? AND o.door_refusal IS NULL AND o.id NOT IN (SELECT id FROM log) LIMIT 1
+                """,
+            arguments: [propertyID]) != nil
     }
 
     /// The change sets to push, in counter order.

@@ -47,6 +47,31 @@ import Testing
         #expect(try harness.store.enrolment(of: newKey.publicKey)?.role == "owner")
     }
 
+    /// Free shifts are provisional while a pending change set sets that property's prices — and only that
+    /// property's; a pending booking that merely names the property does not count; sequencing settles it.
+    @Test func pendingPriceChangesMakeOnlyThatPropertysFreeShiftsProvisional() throws {
+        var harness = try StoreHarness()
+        let (priced, other) = (TestID.uuid(1, kind: 0xB), TestID.uuid(2, kind: 0xB))
+        try harness.addProperty(priced)
+        try harness.addProperty(other)
+        let date = CalendarDate("2026-12-07")!
+        func provisional(_ property: String) throws -> [Bool] {
+            let day = try harness.store.localAvailability(propertyID: property, from: date, days: 1, now: Self.now)
+            return Shift.allCases.map { day[0].shifts[$0]?.provisional ?? false }
+        }
+        _ = try harness.store.write(
+            [Catalogue.book(TestID.uuid(1, kind: 1), property: priced, date: "2026-12-20", shift: .day)],
+            key: harness.ownerA, now: Self.now)
+        #expect(try provisional(priced) == [false, false, false, false])
+
+        _ = try harness.store.write([Catalogue.prices(priced, amount: 12_345)], key: harness.ownerA, now: Self.now)
+        #expect(try provisional(priced) == [true, true, true, true])
+        #expect(try provisional(other) == [false, false, false, false])
+
+        try Self.sequence(&harness)
+        #expect(try provisional(priced) == [false, false, false, false])
+    }
+
     @Test func aWriteThatLosesInTheLogIsListedAsRefused() throws {
         var harness = try StoreHarness()
         let property = TestID.uuid(1, kind: 0xB)

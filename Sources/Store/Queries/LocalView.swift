@@ -36,15 +36,7 @@ extension ReplicaStore {
             let local = try Availability.compute(db, propertyID: propertyID, from: from, days: days)
             let applied = try StateRow.fetch(db).appliedSeq
             let touched = try Self.provisionalUnits(db, propertyID: propertyID, from: from, days: days, after: applied)
-            let pricing = try Self.pending(db, mentioning: ["property.price", propertyID]).contains { signed in
-                signed.changeSet.ops.contains {
-                    switch $0 {
-                    case .propertyPrices(let body): body.propertyID == propertyID
-                    case .propertyPriceOverride(let body): body.propertyID == propertyID
-                    default: false
-                    }
-                }
-            }
+            let pricing = try Self.pendingPricing(db, propertyID: propertyID)
             return local.map { day in
                 let shifts = day.shifts.map { shift, state in
                     var provisional = shift.units(on: day.date).contains { touched.contains($0) }

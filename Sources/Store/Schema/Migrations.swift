@@ -15,6 +15,7 @@ enum Migrations {
                     sql: "CREATE TABLE dismissed_conflicts (code TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT")
             })
         migrator.registerMigration("v6-overlay", migrate: { db in try db.execute(sql: v6) })
+        migrator.registerMigration("v7-outbox-pricing", migrate: { db in try db.execute(sql: v7) })
         return migrator
     }
 
@@ -272,6 +273,33 @@ enum Migrations {
             n INTEGER PRIMARY KEY,
             changeset BLOB NOT NULL
         ) STRICT;
+        """
+
+    /// Which outbox change sets set a property's prices (a local view question asked on every availability read):
+    /// kept by triggers from the change sets' own JSON, so no code path that writes the outbox can forget it, and
+    /// filled for outboxes written before.
+    static let v7 = """
+        CREATE TABLE outbox_pricing (
+            property_id TEXT NOT NULL,
+            outbox_id BLOB NOT NULL,
+            PRIMARY KEY (property_id, outbox_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX outbox_pricing_by_id ON outbox_pricing (outbox_id);
+
+        CREATE TRIGGER outbox_pricing_insert AFTER INSERT ON outbox BEGIN
+            INSERT OR IGNORE INTO outbox_pricing (property_id, outbox_id)
+            SELECT json_extract(op.value, '$.property_id'), NEW.id
+            FROM json_each(CAST(NEW.change_set AS TEXT), '$.ops') AS op
+            WHERE json_extract(op.value, '$.op') IN ('property.prices', 'property.price_override');
+        END;
+        CREATE TRIGGER outbox_pricing_delete AFTER DELETE ON outbox BEGIN
+            DELETE FROM outbox_pricing WHERE outbox_id = OLD.id;
+        END;
+
+        INSERT OR IGNORE INTO outbox_pricing (property_id, outbox_id)
+        SELECT json_extract(op.value, '$.property_id'), outbox.id
+        FROM outbox, json_each(CAST(outbox.change_set AS TEXT), '$.ops') AS op
+        WHERE json_extract(op.value, '$.op') IN ('property.prices', 'property.price_override');
         """
 
     /// The replicated tables whose rows make up the state digest, in the order `docs/protocol.md` lists them.
