@@ -20,6 +20,17 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Flag(help: "Print exactly one JSON object on stdout.") var json = false
     @Flag(help: "A small smoke run (seconds, not minutes): the figures mean little.") var quick = false
+    @Option(
+        name: .customLong("only"), parsing: .upToNextOption,
+        help: "Run only these measures, e.g. `--only p2 p4` (P7 is measured with P4).")
+    var only: [String] = []
+
+    func validate() throws {
+        let known = Set(Self.measures.map(\.key))
+        for name in only where !known.contains(name.lowercased()) {
+            throw ValidationError("unknown measure '\(name)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
 
     func run() async throws {
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, start: 0)
@@ -29,7 +40,8 @@ struct BenchCommand: AsyncParsableCommand {
             ("quick", quick ? 1 : 0), ("cores", Double(ProcessInfo.processInfo.activeProcessorCount)),
         ]
         let start = ContinuousClock.now
-        for measure in Self.measures {
+        let selected = Set(only.map { $0.lowercased() })
+        for measure in Self.measures where selected.isEmpty || selected.contains(measure.key) {
             bench.step(measure.title)
             do {
                 figures += try await measure.run(bench)
@@ -74,7 +86,7 @@ struct BenchCommand: AsyncParsableCommand {
             "measure                  value          baseline       ratio    goal", String(repeating: "-", count: 78),
         ]
         for row in goals {
-            let value = values[row.key] ?? 0
+            guard let value = values[row.key] else { continue }  // not run (`--only`)
             let baseline = row.baseline.flatMap { values[$0] }
             let ratio = baseline.map { $0 > 0 ? String(format: "%.2f", value / $0) : "-" } ?? ""
             lines.append(

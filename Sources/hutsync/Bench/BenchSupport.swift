@@ -17,6 +17,11 @@ protocol BenchMeasure: Sendable {
     func run(_ bench: Bench) async throws -> [(key: String, value: Double)]
 }
 
+extension BenchMeasure {
+    /// The measure's name for `--only`: the title's first word, lower-cased (`p1` … `p5`).
+    var key: String { String(title.prefix { $0 != " " }).lowercased() }
+}
+
 /// How big a run is: `--quick` for a smoke run, the default for the published figures.
 struct BenchScale: Sendable {
     var properties: Int
