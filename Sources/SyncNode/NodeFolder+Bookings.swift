@@ -43,8 +43,13 @@ extension NodeFolder {
     package func book(_ request: BookingRequest) throws(SyncError) -> BookingRecord {
         let (_, store) = try open()
         let now = now(store)
-        let property = try read { try store.localProperty(request.propertyID, now: now) }
-        guard let property else { throw SyncError(.badInput, "unknown property \(request.propertyID)") }
+        let context = try read {
+            try store.localBookingContext(
+                propertyID: request.propertyID, date: request.date, shift: request.shift, now: now)
+        }
+        guard let property = context.property else {
+            throw SyncError(.badInput, "unknown property \(request.propertyID)")
+        }
         guard !property.archived else { throw SyncError(.badInput, "that property is archived") }
         if let guests = request.guests, guests > property.maxGuests {
             throw SyncError(.badInput, "\(guests) guests is over the property's maximum of \(property.maxGuests)")
@@ -62,23 +67,18 @@ extension NodeFolder {
             }
             return digits
         }
-        let slot = try read {
-            try store.localAvailability(propertyID: request.propertyID, from: request.date, days: 1, now: now)
-        }
-        switch slot.first?.shifts[request.shift]?.state {
+        switch context.slot?.state {
         case .held(let codes)?:
             throw SyncError(.badInput, "that slot is taken: held by \(codes.joined(separator: ", "))")
         case .blocked?: throw SyncError(.badInput, "that slot is blocked")
         default: break
         }
-        let quote = try read {
-            try store.localQuote(propertyID: request.propertyID, date: request.date, shift: request.shift, now: now)
-        }
+        let quote = context.quote
         guard let amount = request.amount ?? quote?.amount else {
             throw SyncError(.badInput, "no price is set for that date and shift: give --amount")
         }
         let advance = (amount * property.advancePercent + 99) / 100
-        let recipients = try read { try store.localSealingRecipients(propertyID: request.propertyID, now: now) }
+        let recipients = context.recipients
         let details = ContactDetails(name: CanonicalJSON.nfc(request.name), phone: phone, cnic: cnic)
         let contact = try read { try PrivateDetails.seal(details, to: recipients) }
         let id = UUIDText.random()

@@ -25,6 +25,17 @@ package struct BookingRecord: Sendable, Hashable {
     package var holdUntil: Int?
 }
 
+/// A property as local writes check it.
+package typealias LocalProperty = (ownerID: String, maxGuests: Int, archived: Bool, advancePercent: Int)
+
+/// What ``ReplicaStore/localBookingContext(propertyID:date:shift:now:)`` reads.
+package struct LocalBookingContext {
+    package var property: LocalProperty?
+    package var slot: LocalSlot?
+    package var quote: Quote?
+    package var recipients: [PublicKey]
+}
+
 extension ReplicaStore {
     /// Availability in the local view. A shift is provisional when a booking or block on one of its units was
     /// changed by a pending change set, or — for a free or unpriced shift — a pending change set sets the property's
@@ -33,21 +44,27 @@ extension ReplicaStore {
         -> [(date: CalendarDate, shifts: [Shift: LocalSlot])]
     {
         try withLocalView(now: now) { db in
-            let local = try Availability.compute(db, propertyID: propertyID, from: from, days: days)
-            let applied = try StateRow.fetch(db).appliedSeq
-            let touched = try Self.provisionalUnits(db, propertyID: propertyID, from: from, days: days, after: applied)
-            let pricing = try Self.pendingPricing(db, propertyID: propertyID)
-            return local.map { day in
-                let shifts = day.shifts.map { shift, state in
-                    var provisional = shift.units(on: day.date).contains { touched.contains($0) }
-                    switch state {
-                    case .free, .noPrice: provisional = provisional || pricing
-                    case .held, .blocked: break
-                    }
-                    return (shift, LocalSlot(state: state, provisional: provisional))
+            try Self.localAvailability(db, propertyID: propertyID, from: from, days: days)
+        }
+    }
+
+    static func localAvailability(_ db: Database, propertyID: String, from: CalendarDate, days: Int) throws
+        -> [(date: CalendarDate, shifts: [Shift: LocalSlot])]
+    {
+        let local = try Availability.compute(db, propertyID: propertyID, from: from, days: days)
+        let applied = try StateRow.fetch(db).appliedSeq
+        let touched = try Self.provisionalUnits(db, propertyID: propertyID, from: from, days: days, after: applied)
+        let pricing = try Self.pendingPricing(db, propertyID: propertyID)
+        return local.map { day in
+            let shifts = day.shifts.map { shift, state in
+                var provisional = shift.units(on: day.date).contains { touched.contains($0) }
+                switch state {
+                case .free, .noPrice: provisional = provisional || pricing
+                case .held, .blocked: break
                 }
-                return (day.date, Dictionary(uniqueKeysWithValues: shifts))
+                return (shift, LocalSlot(state: state, provisional: provisional))
             }
+            return (day.date, Dictionary(uniqueKeysWithValues: shifts))
         }
     }
 
@@ -120,14 +137,28 @@ extension ReplicaStore {
     }
 
     /// The property's owner, maximum guests and archived flag in the local view, or nil.
-    package func localProperty(_ id: String, now: UTCTime) throws -> (
-        ownerID: String, maxGuests: Int, archived: Bool, advancePercent: Int
-    )? {
+    package func localProperty(_ id: String, now: UTCTime) throws -> LocalProperty? {
+        try withLocalView(now: now) { db in try Self.localProperty(db, id) }
+    }
+
+    static func localProperty(_ db: Database, _ id: String) throws -> LocalProperty? {
+        try Row.cachedOne(
+            db, sql: "SELECT owner_id, max_guests, archived, advance_percent FROM properties WHERE id = ?",
+            arguments: [id]
+        ).map { ($0["owner_id"], $0["max_guests"], ($0["archived"] as Int) == 1, $0["advance_percent"]) }
+    }
+
+    /// Everything a local booking checks and quotes at the edge, read in one transaction of the local view: the
+    /// property, the slot, the quote and the keys its contact details are sealed to.
+    package func localBookingContext(propertyID: String, date: CalendarDate, shift: Shift, now: UTCTime) throws
+        -> LocalBookingContext
+    {
         try withLocalView(now: now) { db in
-            try Row.cachedOne(
-                db, sql: "SELECT owner_id, max_guests, archived, advance_percent FROM properties WHERE id = ?",
-                arguments: [id]
-            ).map { ($0["owner_id"], $0["max_guests"], ($0["archived"] as Int) == 1, $0["advance_percent"]) }
+            LocalBookingContext(
+                property: try Self.localProperty(db, propertyID),
+                slot: try Self.localAvailability(db, propertyID: propertyID, from: date, days: 1).first?.shifts[shift],
+                quote: try Availability.quote(db, propertyID: propertyID, date: date, shift: shift),
+                recipients: try Self.recipients(db, propertyID: propertyID))
         }
     }
 
