@@ -85,6 +85,9 @@ package struct SyncClient: Sendable {
     package func catchUp(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> Report {
         var report = Report()
         while true {
+            // A stopping `node serve` cancels its sync: requests are not interrupted (see `HTTPRelayTransport`), so
+            // it ends here, between pages.
+            if Task.isCancelled { throw SyncError(.unreachable, "the sync was stopped") }
             let applied = try position().appliedSeq
             let page = try await transport.pull(after: applied, limit: pageSize, wait: 0)
             guard page.head.seq >= applied else {
