@@ -106,23 +106,32 @@ extension ReplicaStore {
         }
     }
 
-    /// Moves change sets the log has applied out of the outbox; the ones sequenced as rejected go to the refusals
-    /// list with their reason. Idempotent.
-    package func settleOutbox(now: UTCTime) throws {
+    /// Moves change sets the log has applied out of the outbox (the transaction that applies a page does it already;
+    /// this catches any a store written by an earlier version left behind) and puts the overlay back for the reads
+    /// that follow a sync. Idempotent.
+    package func settleOutbox() throws {
         try writer.write { db in
-            let settled = try Row.cachedAll(
-                db, sql: "SELECT o.id, o.counter, l.seq, l.outcome FROM outbox o JOIN log l ON l.id = o.id")
-            for row in settled {
-                let outcome = try CanonicalJSON.decode(Array((row["outcome"] as String).utf8))
-                if case .string(let reason)? = outcome["reason"] {
-                    try db.run(
-                        sql: "INSERT OR IGNORE INTO refusals (id, counter, seq, reason, at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [row["id"] as Data, row["counter"] as Int, row["seq"] as Int, reason, now.seconds])
-                }
-                try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
-            }
-            // Ready for the reads that follow a sync.
+            try Self.settle(db)
             try Overlay.ensure(db)
+        }
+    }
+
+    /// Deletes from the outbox every change set the log holds; the ones sequenced as rejected go to the refusals list
+    /// with their reason, stamped with their entry's relay time.
+    static func settle(_ db: Database) throws {
+        let settled = try Row.cachedAll(
+            db,
+            sql: "SELECT o.id, o.counter, l.seq, l.outcome, l.relay_time FROM outbox o JOIN log l ON l.id = o.id")
+        for row in settled {
+            let outcome = try CanonicalJSON.decode(Array((row["outcome"] as String).utf8))
+            if case .string(let reason)? = outcome["reason"] {
+                try db.run(
+                    sql: "INSERT OR IGNORE INTO refusals (id, counter, seq, reason, at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [
+                        row["id"] as Data, row["counter"] as Int, row["seq"] as Int, reason, row["relay_time"] as Int,
+                    ])
+            }
+            try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [row["id"] as Data])
         }
     }
 

@@ -36,7 +36,9 @@ package struct ReplicaStore: Sendable {
         try Migrations.migrator.migrate(writer)
     }
 
-    /// Applies entries in order, in one transaction: each takes effect exactly once, or none does.
+    /// Applies entries in order, in one transaction: each takes effect exactly once, or none does. A node's own
+    /// change sets among them leave its outbox in the same transaction, so no crash leaves one both applied and
+    /// pending.
     ///
     /// `check` sees each result inside the transaction (a node compares it with the relay's outcome, digest and
     /// hash); throwing from it rolls the whole page back.
@@ -44,14 +46,17 @@ package struct ReplicaStore: Sendable {
     package func apply(
         _ entries: [SequencedEntry], check: (SequencedEntry, AppliedEntry) throws -> Void = { _, _ in }
     ) throws -> [AppliedEntry] {
-        try writer.write { db in
+        guard !entries.isEmpty else { return [] }
+        return try writer.write { db in
             // A node's pending change sets come off before sequenced entries go on (they are re-applied later).
-            if !entries.isEmpty { try Overlay.remove(db) }
-            return try entries.map { entry in
+            try Overlay.remove(db)
+            let applied = try entries.map { entry in
                 let applied = try Applier.apply(entry, in: db)
                 try check(entry, applied)
                 return applied
             }
+            try Self.settle(db)
+            return applied
         }
     }
 

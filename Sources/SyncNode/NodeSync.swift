@@ -39,7 +39,7 @@ package struct NodeSync: Sendable {
             result.pulled += report.pulled
             result.head = report.head ?? result.head
             result.nextCounter = report.nextCounter ?? result.nextCounter
-            try settle(now())
+            try settle()
             guard round == 0, refusal?.code == "counter.reused" else { break }
             do { result.resigned = try store.renumberPending(key: key, now: now()) } catch {
                 throw SyncError(.badInput, "cannot re-sign the outbox: \(error)")
@@ -50,8 +50,8 @@ package struct NodeSync: Sendable {
         return result
     }
 
-    private func settle(_ now: UTCTime) throws(SyncError) {
-        do { try store.settleOutbox(now: now) } catch {
+    private func settle() throws(SyncError) {
+        do { try store.settleOutbox() } catch {
             throw SyncError(.badInput, "cannot settle the outbox: \(error)")
         }
     }

@@ -90,6 +90,9 @@ package struct SyncClient: Sendable {
         var applied = try position().appliedSeq
         var next = prefetch(after: applied)
         while true {
+            // A stopping `node serve` cancels its sync: requests are not interrupted (see `HTTPRelayTransport`), so
+            // it ends here, between pages.
+            if Task.isCancelled { throw SyncError(.unreachable, "the sync was stopped") }
             let page = try await next.value.get()
             guard page.page.head.seq >= applied else {
                 throw SyncError(

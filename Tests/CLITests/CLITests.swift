@@ -16,13 +16,14 @@ struct CLI {
         let stderr: String
     }
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
+    /// Runs `hutsync arguments` (or another `executable`) to its end, with `input` on its stdin.
+    static func run(_ arguments: [String], input: String? = nil, executable: String = binary) throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw CocoaError(
                 .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build hutsync first (make test does)"])
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
@@ -31,14 +32,26 @@ struct CLI {
         process.standardError = err
         process.standardInput = inPipe
         try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
+        // Stdin is written and stderr drained on other threads while this one drains stdout: a child blocked on one
+        // full pipe (64 KiB) while the test waits on another would never finish.
+        let group = DispatchGroup()
+        let stderr = Drained()
+        DispatchQueue.global().async(group: group) {
+            if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+            try? inPipe.fileHandleForWriting.close()
+        }
+        DispatchQueue.global().async(group: group) { stderr.data = err.fileHandleForReading.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            stderr: String(decoding: stderr.data, as: UTF8.self))
+    }
+
+    /// What one thread read from a pipe, for another to use after `DispatchGroup.wait()`.
+    private final class Drained: @unchecked Sendable {  // Written once before the group's wait returns; read after.
+        var data = Data()
     }
 
     /// `run` on a Dispatch thread, for long commands: a test blocking one of Swift's cooperative threads (two on this
@@ -135,6 +148,17 @@ struct CLI {
         let bad = try CLI.run(["wire", "code", "--parse", "hb-15gtv1tu", "--json"])
         #expect(bad.status == 1)
         #expect(bad.stdout.isEmpty)
+    }
+
+    /// A child that fills one pipe while the helper waits on another must not hang it.
+    @Test(.timeLimit(.minutes(1))) func theRunHelperDrainsLargeOutputOnEveryPipe() throws {
+        let noisy = try CLI.run(["-c", "head -c 200000 /dev/zero >&2; echo done"], executable: "/bin/sh")
+        #expect(noisy.status == 0)
+        #expect(noisy.stderr.utf8.count == 200_000)
+        #expect(noisy.stdout == "done\n")
+        let large = String(repeating: "0123456789abcdef", count: 20_000)
+        let echoed = try CLI.run([], input: large, executable: "/bin/cat")
+        #expect(echoed.stdout == large)
     }
 
     @Test func usageErrorsExit64() throws {

@@ -31,12 +31,6 @@ import Wire
         try RelayLiveTests.changeSet(ops, by: key, counter: counter)
     }
 
-    func head(_ relay: RelayProcess, key: SigningKey) async throws -> (seq: Int, digest: String) {
-        let (_, page) = try await relay.request("GET", "/v1/pull", query: "after=999999999", key: key)
-        let head = try #require(page["head"] as? [String: Any])
-        return (head["seq"] as! Int, head["digest"] as! String)
-    }
-
     func status(_ data: String) throws -> [String: Any] {
         let result = try CLI.run(["node", "status", "--data", data, "--json"])
         return try #require(CLI.json(result.stdout), "\(result.stderr)")
@@ -101,7 +95,7 @@ import Wire
         let owner = try status(node("owner"))
         #expect(owner["role"] as? String == "owner")
         #expect(owner["owner_id"] as? String == ownerID)
-        let relayHead = try await head(relay, key: admin)
+        let relayHead = try await relay.head(key: admin)
         #expect(owner["digest"] as? String == relayHead.digest)
         #expect(try status(node("admin"))["digest"] as? String == relayHead.digest)
         // The imported admin key continues its counter: its next write is counter 3.
@@ -194,27 +188,13 @@ import Wire
         relay.stop(SIGTERM)
     }
 
-    /// Pushes `count` cheap change sets as a reviewer the admin grants; returns the relay's head.
-    func fill(_ relay: RelayProcess, admin: SigningKey, adminCounter: Int, count: Int) async throws {
-        let reviewer = SigningKey.generate()
-        _ = try await relay.push(
-            [try Self.changeSet([Catalogue.grant(reviewer, role: "reviewer")], by: admin, counter: adminCounter)],
-            key: admin)
-        var counter = 1
-        while counter <= count {
-            let batch = try (counter..<min(counter + 200, count + 1)).map { try RelayLiveTests.filler(reviewer, $0) }
-            #expect(try await relay.push(batch, key: reviewer).0 == 200)
-            counter += batch.count
-        }
-    }
-
     @Test func aTamperedRelayStopsTheNodeAndItRecoversOnceTheCauseIsGone() async throws {
         var (relay, admin, _) = try startRelay()
         #expect(
             try CLI.run([
                 "node", "init", "--data", node("n"), "--relay", relay.base, "--key", relayData + "/admin.key", "--json",
             ]).status == 0)
-        try await fill(relay, admin: admin, adminCounter: 1, count: 20)
+        try await relay.fill(admin: admin, adminCounter: 1, count: 20)
         let backup = directory.file("relay-backup.sqlite")
         relay.stop(SIGTERM)
         // A consistent copy through SQLite's backup API (the write-ahead log included), as operations.md advises.
@@ -256,10 +236,10 @@ import Wire
         relay = try RelayProcess(data: relayData, port: relay.port)
         let healed = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
         #expect(healed.status == 0, "\(healed.stderr)")
-        #expect(try status(node("n"))["digest"] as? String == (try await head(relay, key: admin)).digest)
+        #expect(try status(node("n"))["digest"] as? String == (try await relay.head(key: admin)).digest)
 
         // A relay restored from an older backup is behind this node: refused.
-        try await fill(relay, admin: admin, adminCounter: 2, count: 5)
+        try await relay.fill(admin: admin, adminCounter: 2, count: 5)
         #expect(try CLI.run(["node", "sync", "--data", node("n"), "--json"]).status == 0)
         relay.stop(SIGTERM)
         try restoreRelay(from: backup)
@@ -276,7 +256,7 @@ import Wire
             try CLI.run([
                 "node", "init", "--data", node("n"), "--relay", relay.base, "--key", relayData + "/admin.key", "--json",
             ]).status == 0)
-        try await fill(relay, admin: admin, adminCounter: 1, count: 3000)
+        try await relay.fill(admin: admin, adminCounter: 1, count: 3000)
         // How long pulling the whole log takes here (an init with a key pulls to the head), on a second node; then
         // kill the first node's sync at fractions of that.
         let started = ContinuousClock.now
@@ -288,12 +268,7 @@ import Wire
         let whole = ContinuousClock.now - started
         var interrupted = 0
         for fraction in [0.35, 0.6, 0.85] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = ["node", "sync", "--data", node("n"), "--json"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try Launch.spawn(["node", "sync", "--data", node("n"), "--json"])
             try await Task.sleep(for: whole * fraction)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -302,7 +277,7 @@ import Wire
         #expect(interrupted > 0, "every sync finished before its kill")
         let final = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
         #expect(final.status == 0, "\(final.stderr)")
-        let head = try await head(relay, key: admin)
+        let head = try await relay.head(key: admin)
         let state = try status(node("n"))
         #expect(state["applied_seq"] as? Int == head.seq)
         #expect(state["digest"] as? String == head.digest)
@@ -342,7 +317,7 @@ extension NodeLiveTests {
             try CLI.run(["node", "init", "--data", node("n"), "--relay", first.base, "--key", relayData + "/admin.key"])
                 .status == 0)
         // A change set based on the second relay's seq 2, pushed by another node of that relay.
-        let secondHead = try await head(second, key: admin)
+        let secondHead = try await second.head(key: admin)
         let (_, page) = try await second.request("GET", "/v1/pull", query: "after=1", key: admin)
         let hashTwo = try #require(((page["entries"] as? [[String: Any]])?.first?["hash"]) as? String)
         let based = try SignedChangeSet(
@@ -404,7 +379,7 @@ extension NodeLiveTests {
         #expect(sync.stderr.contains("re-signed 1 change sets"))
         let state = try status(node("n"))
         #expect(state["pending"] as? Int == 0)
-        #expect(state["digest"] as? String == (try await head(relay, key: admin)).digest)
+        #expect(state["digest"] as? String == (try await relay.head(key: admin)).digest)
         let owners = try await ReplicaStore(path: node("n") + "/node.sqlite").writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM owners ORDER BY name")
         }
@@ -418,14 +393,9 @@ extension NodeLiveTests {
             try CLI.run(["node", "init", "--data", node("n"), "--relay", relay.base, "--key", relayData + "/admin.key"])
                 .status == 0)
         for attempt in 0..<12 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = [
+            let process = try Launch.spawn([
                 "node", "owner", "add", "--data", node("n"), "--name", "Owner \(attempt)", "--phone", "03001234567",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            ])
             try await Task.sleep(for: .milliseconds(5 * attempt))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -437,7 +407,7 @@ extension NodeLiveTests {
         let sync = try CLI.run(["node", "sync", "--data", node("n"), "--json"])
         #expect(sync.status == 0, "\(sync.stderr)")
         #expect(CLI.json(sync.stdout)?["pushed"] as? Int == counters.count)
-        #expect(try status(node("n"))["digest"] as? String == (try await head(relay, key: admin)).digest)
+        #expect(try status(node("n"))["digest"] as? String == (try await relay.head(key: admin)).digest)
         relay.stop(SIGTERM)
     }
 }

@@ -291,12 +291,7 @@ extension OwnerLiveTests {
             _ = try store.write([Catalogue.owner(TestID.uuid(number, kind: 0xA))], key: key, now: UTCTime.now())
         }
         try store.close()
-        let sync = Process()
-        sync.executableURL = URL(fileURLWithPath: CLI.binary)
-        sync.arguments = ["node", "sync", "--data", admin]
-        sync.standardOutput = FileHandle.nullDevice
-        sync.standardError = FileHandle.nullDevice
-        try sync.run()
+        let sync = try Launch.spawn(["node", "sync", "--data", admin])
         // Kill the relay once it has started sequencing the push (its head has moved), not after a guessed delay.
         var head = 1
         for _ in 0..<400 where head <= 1 {

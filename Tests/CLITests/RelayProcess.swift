@@ -48,36 +48,113 @@ final class RelayProcess: @unchecked Sendable {  // The process handle is only t
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
     }
 
-    /// Pushes change sets; returns the status and the seq of each acknowledged one.
-    func push(_ changeSets: [SignedChangeSet], key: SigningKey) async throws -> (Int, [Int]) {
+    /// What the relay answered to a push: the status, `{id, seq}` of each processed change set, and the refusal's
+    /// code if any.
+    struct PushAnswer {
+        var status: Int
+        var results: [(id: String, seq: Int)]
+        var refusal: String?
+    }
+
+    /// Pushes change sets in one request.
+    func pushAnswer(_ changeSets: [SignedChangeSet], key: SigningKey) async throws -> PushAnswer {
         let body = try CanonicalJSON.encodeUnlimited(
             .object([JSONMember("change_sets", .array(changeSets.map(\.transport)))]))
         let (status, json) = try await request("POST", "/v1/push", body: body, key: key)
-        let seqs = (json["results"] as? [[String: Any]] ?? []).compactMap { $0["seq"] as? Int }
-        return (status, seqs)
+        let results = (json["results"] as? [[String: Any]] ?? []).compactMap { result in
+            (result["id"] as? String).flatMap { id in (result["seq"] as? Int).map { (id: id, seq: $0) } }
+        }
+        return PushAnswer(
+            status: status, results: results, refusal: (json["refusal"] as? [String: Any])?["code"] as? String)
     }
 
-    /// Every (author, counter, id) in the log, read through pull pages.
-    func log(key: SigningKey) async throws -> [(author: String, counter: Int, id: String, seq: Int)] {
-        var out: [(String, Int, String, Int)] = []
-        var after = 0
-        while true {
-            let (status, page) = try await request("GET", "/v1/pull", query: "after=\(after)&limit=1000", key: key)
-            guard status == 200, let entries = page["entries"] as? [[String: Any]], !entries.isEmpty else { return out }
-            for entry in entries {
-                let transport = entry["change_set"] as! [String: String]
-                let bytes = try Base64.decode(transport["change_set"]!)
-                let changeSet = try ChangeSet.decode(canonical: bytes)
-                out.append(
-                    (changeSet.author, changeSet.counter, Hex.encode(Sodium.blake2b256(bytes)), entry["seq"] as! Int))
+    /// Pushes change sets; returns the status and the seq of each acknowledged one.
+    func push(_ changeSets: [SignedChangeSet], key: SigningKey) async throws -> (Int, [Int]) {
+        let answer = try await pushAnswer(changeSets, key: key)
+        return (answer.status, answer.results.map(\.seq))
+    }
+
+    /// Pushes change sets 200 at a time; every push must be acknowledged in full.
+    func pushAll(_ changeSets: [SignedChangeSet], key: SigningKey) async throws {
+        for start in stride(from: 0, to: changeSets.count, by: 200) {
+            let batch = Array(changeSets[start..<min(start + 200, changeSets.count)])
+            let answer = try await pushAnswer(batch, key: key)
+            guard answer.status == 200, answer.results.count == batch.count else {
+                throw CocoaError(
+                    .fileWriteUnknown,
+                    userInfo: [NSLocalizedDescriptionKey: "push answered \(answer.status) \(answer.refusal ?? "")"])
             }
-            after = out.last!.3
+        }
+    }
+
+    /// Grants a new reviewer key (the admin's change set `adminCounter`) and pushes `count` cheap change sets by it.
+    func fill(admin: SigningKey, adminCounter: Int, count: Int) async throws {
+        let reviewer = SigningKey.generate()
+        try await pushAll(
+            [
+                try RelayLiveTests.changeSet(
+                    [Catalogue.grant(reviewer, role: "reviewer")], by: admin, counter: adminCounter)
+            ],
+            key: admin)
+        try await pushAll(try (1...count).map { try RelayLiveTests.filler(reviewer, $0) }, key: reviewer)
+    }
+
+    /// The relay's head, from a signed pull.
+    func head(key: SigningKey) async throws -> (seq: Int, digest: String) {
+        let (_, page) = try await request("GET", "/v1/pull", query: "after=999999999", key: key)
+        guard let head = page["head"] as? [String: Any], let seq = head["seq"] as? Int,
+            let digest = head["digest"] as? String
+        else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no head in \(page)"]) }
+        return (seq, digest)
+    }
+
+    /// One entry of the log as a pull page serves it.
+    struct LogEntry {
+        var author: String
+        var counter: Int
+        var id: String
+        var seq: Int
+        var digest: String
+    }
+
+    /// One pull page after `after`: the status and its entries.
+    func page(after: Int, limit: Int = 1000, key: SigningKey) async throws -> (status: Int, entries: [LogEntry]) {
+        let (status, page) = try await request("GET", "/v1/pull", query: "after=\(after)&limit=\(limit)", key: key)
+        let entries = try (page["entries"] as? [[String: Any]] ?? []).map { entry in
+            let transport = entry["change_set"] as! [String: String]
+            let bytes = try Base64.decode(transport["change_set"]!)
+            let changeSet = try ChangeSet.decode(canonical: bytes)
+            return LogEntry(
+                author: changeSet.author, counter: changeSet.counter, id: Hex.encode(Sodium.blake2b256(bytes)),
+                seq: entry["seq"] as! Int, digest: entry["digest"] as! String)
+        }
+        return (status, entries)
+    }
+
+    /// Every entry of the log, read through pull pages.
+    func log(key: SigningKey) async throws -> [LogEntry] {
+        var out: [LogEntry] = []
+        while true {
+            let (status, entries) = try await page(after: out.last?.seq ?? 0, key: key)
+            guard status == 200, !entries.isEmpty else { return out }
+            out += entries
         }
     }
 }
 
 /// Launching the real binary and reading what it announces on stdout.
 enum Launch {
+    /// Starts `hutsync arguments` in the background, its output discarded (for a test that kills it).
+    static func spawn(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `hutsync arguments` in `process` and returns its stdout up to the first occurrence of `marker` (or what
     /// arrived within 60 seconds). Stderr is discarded.
     static func start(_ process: Process, arguments: [String], until marker: String) throws -> String {

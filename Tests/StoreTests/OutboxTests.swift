@@ -8,15 +8,16 @@ import Testing
 @Suite struct OutboxTests {
     static let now = UTCTime("2026-11-25T06:00:00Z")!
 
-    /// Sequences the outbox as a relay would (after `before`, which the relay orders first), then settles it.
-    static func sequence(_ harness: inout StoreHarness, before: [SequencedEntry] = []) throws {
+    /// Sequences the outbox as a relay would (after `before`, which the relay orders first), then settles it (unless
+    /// `settling` is false: a sync killed right after applying the page).
+    static func sequence(_ harness: inout StoreHarness, before: [SequencedEntry] = [], settling: Bool = true) throws {
         try harness.store.apply(before)
         let position = try harness.store.position()
         let entries = try harness.store.pendingChangeSets().enumerated().map { offset, changeSet in
             SequencedEntry(seq: position.appliedSeq + offset + 1, relayTime: Self.now, changeSet: changeSet)
         }
         try harness.store.apply(entries)
-        try harness.store.settleOutbox(now: Self.now)
+        if settling { try harness.store.settleOutbox() }
     }
 
     @Test func writesSeePendingWritesAndRefusedOnesLeaveNoTrace() throws {
@@ -92,6 +93,29 @@ import Testing
 }
 
 extension OutboxTests {
+    /// The transaction that applies a page takes the node's own change sets out of the outbox (the rejected ones into
+    /// the refusals list): a sync killed before it settles leaves none counted as pending.
+    @Test func applyingAPageSettlesTheNodesOwnChangeSetsInTheSameTransaction() throws {
+        var harness = try StoreHarness()
+        let property = TestID.uuid(1, kind: 0xB)
+        try harness.addProperty(property)
+        let date = "2026-12-05"
+        _ = try harness.store.write(
+            [Catalogue.block(TestID.uuid(1, kind: 0xC), property: property, date: date, shift: .day)],
+            key: harness.ownerA, now: Self.now)
+        _ = try harness.store.write(
+            [Catalogue.block(TestID.uuid(2, kind: 0xC), property: property, date: date, shift: .night)],
+            key: harness.ownerA, now: Self.now)
+        let competing = harness.log.entry(
+            [Catalogue.book(TestID.uuid(1, kind: 1), property: property, date: date, shift: .day)],
+            by: harness.log.admin)
+        try Self.sequence(&harness, before: [competing], settling: false)
+        #expect(try harness.store.outboxCounts() == (pending: 0, refused: 1))
+        #expect(try harness.store.outboxListing().isEmpty)
+        let at = try harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT at FROM refusals") }
+        #expect(at == Self.now.seconds)
+    }
+
     @Test func conflictsAreCountedForTheKeysThatShouldHearOfThem() throws {
         var harness = try StoreHarness()
         let property = TestID.uuid(1, kind: 0xB)
@@ -165,7 +189,7 @@ extension OutboxTests {
             [.propertyArchive(PropertyArchive(propertyID: property, archived: true))], by: harness.log.admin)
         let position = try harness.store.position()
         try harness.store.apply([SequencedEntry(seq: position.appliedSeq + 1, relayTime: Self.now, changeSet: create)])
-        try harness.store.settleOutbox(now: Self.now)
+        try harness.store.settleOutbox()
         let refused = try harness.store.refusedChangeSets()
         #expect(refused.map(\.id) == [create.idHex])
         #expect(refused.first?.reason == "property.archived")

@@ -84,7 +84,7 @@ import Testing
                 SequencedEntry(seq: position.appliedSeq + offset + 1, relayTime: time, changeSet: changeSet)
             }
             try harness.store.apply(entries)
-            try harness.store.settleOutbox(now: time)
+            try harness.store.settleOutbox()
         }
 
         mutating func step() throws {

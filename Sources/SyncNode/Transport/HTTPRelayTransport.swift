@@ -87,7 +87,7 @@ package final class HTTPRelayTransport: RelayTransport, @unchecked Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await load(request)
         } catch {
             throw SyncError(
                 .unreachable, "cannot reach the relay at \(base.absoluteString): \(error.localizedDescription)")
@@ -104,6 +104,23 @@ package final class HTTPRelayTransport: RelayTransport, @unchecked Sendable {
             error.code = code
         }
         return (http?.statusCode ?? 0, body, error)
+    }
+
+    /// One request through URLSession's completion-handler API, which a cancelled Swift task does not reach: on
+    /// Linux, the async API's cancellation handler (cancelling the URLSession task while holding the Swift task's
+    /// status lock) deadlocked against the request completing at that moment (resuming the Swift task, which takes
+    /// that lock), and `node serve` never finished a graceful stop. A request in flight ends by itself, within the
+    /// request timeout; `SyncClient` stops between pages once its task is cancelled.
+    private func load(_ request: URLRequest) async throws -> (Data, URLResponse) {
+        try await withCheckedThrowingContinuation { continuation in
+            session.dataTask(with: request) { data, response, error in
+                if let data, let response {
+                    continuation.resume(returning: (data, response))
+                } else {
+                    continuation.resume(throwing: error ?? URLError(.badServerResponse))
+                }
+            }.resume()
+        }
     }
 }
 
