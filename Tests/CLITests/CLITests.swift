@@ -16,7 +16,8 @@ struct CLI {
         let stderr: String
     }
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+    /// Runs `hutsync arguments`; `environment` is added to this process's environment.
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw CocoaError(
                 .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build hutsync first (make test does)"])
@@ -24,6 +25,9 @@ struct CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         let inPipe = Pipe()
