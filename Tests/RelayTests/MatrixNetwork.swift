@@ -94,10 +94,30 @@ struct MatrixNetwork {
 
     // MARK: Set-up
 
-    /// Owners, keys and the booking property; then every cell's subject, phase by phase (at most 64 operations per
-    /// change set); then the revocation of the `revoked` key.
+    /// `enrol`, then every cell's subject, phase by phase (at most 64 operations per change set), then the
+    /// revocation of the `revoked` key.
     mutating func setUp() async throws {
+        try await enrol()
         let admin = key(.admin)
+        let cells = Self.allCells()
+        for phase in MatrixCell.Phase.allCases {
+            let ops = cells.flatMap { $0.setUp(phase) }
+            let author =
+                switch phase {
+                case .catalogue, .settle: admin
+                case .customer: key(.relay)
+                case .owner, .losers: key(.owner)
+                }
+            for start in stride(from: 0, to: ops.count, by: 64) {
+                let chunk = Array(ops[start..<min(start + 64, ops.count)])
+                try await write(chunk, by: author, outcome: phase == .losers ? "conflicted" : "applied")
+            }
+        }
+        try await revoke()
+    }
+
+    /// The owners, the keys of every role but `unknown` and of the replicas, and the booking property.
+    mutating func enrol() async throws {
         var grants = [
             Catalogue.owner(MatrixCell.ownerA), Catalogue.owner(MatrixCell.ownerB),
             Catalogue.grant(key(.owner), role: "owner", owner: MatrixCell.ownerA),
@@ -115,22 +135,12 @@ struct MatrixNetwork {
                     : Catalogue.grant(
                         replicaKey, role: "owner", owner: name == "owner" ? MatrixCell.ownerA : MatrixCell.ownerB))
         }
-        try await write(grants, by: admin)
-        let cells = Self.allCells()
-        for phase in MatrixCell.Phase.allCases {
-            let ops = cells.flatMap { $0.setUp(phase) }
-            let author =
-                switch phase {
-                case .catalogue, .settle: admin
-                case .customer: key(.relay)
-                case .owner, .losers: key(.owner)
-                }
-            for start in stride(from: 0, to: ops.count, by: 64) {
-                let chunk = Array(ops[start..<min(start + 64, ops.count)])
-                try await write(chunk, by: author, outcome: phase == .losers ? "conflicted" : "applied")
-            }
-        }
-        try await write([.keyRevoke(KeyRevoke(publicKey: key(.revoked).publicKey.hex))], by: admin)
+        try await write(grants, by: key(.admin))
+    }
+
+    /// The admin revokes the `revoked` key.
+    mutating func revoke() async throws {
+        try await write([.keyRevoke(KeyRevoke(publicKey: key(.revoked).publicKey.hex))], by: key(.admin))
     }
 
     /// Every cell of the table, numbered as the test runs them.

@@ -1,5 +1,8 @@
 import HummingbirdTesting
 import Relay
+import Store
+import SyncNode
+import TestSupport
 import Testing
 import Wire
 
@@ -33,6 +36,34 @@ import Wire
                 try await network.syncReplicas()
                 for (cell, seq) in results { try network.checkReplicas(cell, seq: seq) }
                 try network.checkConverged()
+            }
+        }
+    }
+
+    /// A relay that skipped its door for a change set by a revoked or an unknown key (an entry a correct relay never
+    /// produces): every replica stops at it with an integrity failure (`node sync` exits 3) and applies nothing.
+    /// (A forged author signature and a broken chain are `NodeLiveTests`'s, through the binary.)
+    @Test(arguments: [MatrixRole.revoked, .unknown])
+    func aReplicaStopsAtAnEntryTheDoorShouldHaveRefused(role: MatrixRole) async throws {
+        let harness = try RelayHarness(genesisTime: UTCTime(seconds: UTCTime.now().seconds - 3600))
+        let clock = MatrixClock(offset: 0)
+        let app = try RelayServer.build(store: harness.store, relayKey: harness.relayKey, clock: { clock.now })
+        try await app.test(.live) { client in
+            var network = try await MatrixNetwork(harness: harness, clock: clock, client: client)
+            try await network.enrol()
+            try await network.revoke()
+            try await network.syncReplicas()
+            let head = try harness.store.position()
+            let changeSet = try network.changeSet(
+                [Catalogue.owner(MatrixCell.ownerA, name: "Forged")], by: network.key(role))
+            try harness.store.apply([
+                SequencedEntry(seq: head.appliedSeq + 1, relayTime: clock.now, changeSet: changeSet)
+            ])
+            for (name, folder) in network.replicas {
+                let error = await #expect(throws: SyncError.self, "\(name)") { _ = try await folder.syncOnce() }
+                #expect(error?.exitCode == 3, "\(name): \(error?.message ?? "")")
+                #expect(error?.message.contains("unknown or revoked") == true, "\(name)")
+                #expect(try folder.open().store.position() == head, "\(name) applied the entry")
             }
         }
     }
