@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "Relay", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Relay", "SyncNode", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

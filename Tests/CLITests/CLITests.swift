@@ -16,8 +16,11 @@ struct CLI {
         let stderr: String
     }
 
-    /// Runs `hutsync arguments` (or another `executable`) to its end, with `input` on its stdin.
-    static func run(_ arguments: [String], input: String? = nil, executable: String = binary) throws -> Result {
+    /// Runs `hutsync arguments` (or another `executable`) to its end, with `input` on its stdin; `environment` is
+    /// added to this process's environment.
+    static func run(
+        _ arguments: [String], input: String? = nil, environment: [String: String] = [:], executable: String = binary
+    ) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw CocoaError(
                 .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build hutsync first (make test does)"])
@@ -25,6 +28,9 @@ struct CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         let inPipe = Pipe()

@@ -14,9 +14,10 @@ struct RelayHarness {
     let sequencer: Sequencer
     static let now = UTCTime("2026-11-25T06:00:00Z")!
 
-    init() throws {
+    /// `genesisTime`: the genesis's relay time (the sequencer below keeps the clock at `now`).
+    init(genesisTime: UTCTime = Self.now) throws {
         folder = RelayFolder(path: directory.file("relay"))
-        _ = try folder.initialize(payee: nil, now: Self.now)
+        _ = try folder.initialize(payee: nil, now: genesisTime)
         admin = try KeyFile.read(path: folder.adminKeyPath)
         let (key, store) = try folder.open()
         relayKey = key
