@@ -157,6 +157,17 @@ enum Launch {
 
     /// Runs `hutsync arguments` in `process` and returns its stdout up to the first occurrence of `marker` (or what
     /// arrived within 60 seconds). Stderr is discarded.
+    /// Waits up to `seconds` for `process` to exit; SIGKILLs it if it has not (so a hang fails the test instead of
+    /// stalling the whole run). Returns whether it exited on its own.
+    static func awaitExit(_ process: Process, within seconds: Double = 60) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        guard process.isRunning else { return true }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return false
+    }
+
     static func start(_ process: Process, arguments: [String], until marker: String) throws -> String {
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments
