@@ -50,11 +50,13 @@ package struct ReplicaStore: Sendable {
         return try writer.write { db in
             // A node's pending change sets come off before sequenced entries go on (they are re-applied later).
             try Overlay.remove(db)
+            var state = try StateRow.fetch(db)
             let applied = try entries.map { entry in
-                let applied = try Applier.apply(entry, in: db)
+                let applied = try Applier.apply(entry, state: &state, in: db)
                 try check(entry, applied)
                 return applied
             }
+            try state.save(db)
             try Self.settle(db)
             return applied
         }

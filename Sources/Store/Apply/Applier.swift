@@ -10,6 +10,14 @@ import Wire
 enum Applier {
     static func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
         var state = try StateRow.fetch(db)
+        let applied = try apply(entry, state: &state, in: db)
+        try state.save(db)
+        return applied
+    }
+
+    /// Applies one entry of a batch whose `replica_state` row the caller keeps in `state` and saves after the last
+    /// one (one read and one write of the row per batch, not per entry). Nothing in apply reads that row.
+    static func apply(_ entry: SequencedEntry, state: inout StateRow, in db: Database) throws -> AppliedEntry {
         try checkContinuity(entry, state: state, db: db)
         let (outcome, digest) = try applyOperations(entry, digest: state.digestSum, in: db)
         let hash = EntryHash.compute(
@@ -17,7 +25,6 @@ enum Applier {
             outcome: outcome, digest: digest.digest)
         try recordLog(entry, outcome: outcome, digest: digest.digest, hash: hash, db: db)
         state = StateRow(appliedSeq: entry.seq, headHash: hash, digestSum: digest, relayTime: entry.relayTime.seconds)
-        try state.save(db)
         return AppliedEntry(seq: entry.seq, id: entry.changeSet.id, outcome: outcome, digest: digest.digest, hash: hash)
     }
 
