@@ -22,6 +22,10 @@ import Testing
         print(
             "simulated: \(totals.written) local writes, \(totals.entries) entries sequenced, \(totals.rejected) rejected, "
                 + "\(totals.conflicted) bookings conflicted")
+        print(
+            "simulated: \(totals.held) messages held in flight, \(totals.late) late arrivals, \(totals.overtaken) pushes "
+                + "overtaken, \(totals.stale) stale pages, \(totals.overlapping) overlapping syncs of one node, "
+                + "\(totals.killed) syncs killed by a crash")
         print("simulation: \(count) seeds, \(failed) failures")
     }
 }
