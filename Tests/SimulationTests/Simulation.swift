@@ -36,7 +36,7 @@ final class SimNode: @unchecked Sendable {
 /// A seeded run of the whole network: one relay and five nodes (the admin, two owners, the reviewer and a key
 /// that is not enrolled until an admin grants it) writing random operations of every kind, syncing — several syncs at
 /// once, a node's own among them — through links that lose, delay, reorder and duplicate requests and answers,
-/// partitioned and healed, crashed (mid-sync too) and restarted — then healed, synced, and checked.
+/// partitioned and healed, crashed (mid-sync and mid-write) and restarted — then healed, synced, and checked.
 struct Simulation {
     let seed: UInt64
     var steps = 200
@@ -91,6 +91,7 @@ struct Simulation {
         admin.link.faultRate = 10
 
         var operations = RandomLog.RandomOperations()
+        var interrupted = (writes: 0, committed: 0)
         for step in 0..<steps {
             clock.now = UTCTime(seconds: clock.now.seconds + Int.random(in: 1...90, using: &random))
             let node = nodes[Int.random(in: 0..<nodes.count, using: &random)]
@@ -99,8 +100,17 @@ struct Simulation {
                 // Half the writes by the admin, who may do everything, so bookings apply and collide often.
                 let writer = Bool.random(using: &random) ? admin : node
                 let ops = operations.next(step, random: &random)
-                if let (signed, _) = try? writer.store.write(ops, key: writer.key, now: clock.now) {
+                // Now and then the node crashes in the middle of the write: its transaction either committed or
+                // never happened (SQLite's atomic commit is taken as given), the seed decides which.
+                let crashes = Int.random(in: 0..<15, using: &random) == 0
+                let commits = !crashes || Bool.random(using: &random)
+                if commits, let (signed, _) = try? writer.store.write(ops, key: writer.key, now: clock.now) {
                     writer.written.append(signed.id)
+                    if crashes { interrupted.committed += 1 }
+                }
+                if crashes {
+                    interrupted.writes += 1
+                    try await crash(writer)
                 }
             case 45..<74: await sync(node)
             case 74..<82:
@@ -153,6 +163,8 @@ struct Simulation {
             totals.stale += counts.stale
             totals.overlapping += counts.overlapping
             totals.killed += counts.killed
+            totals.interrupted += interrupted.writes
+            totals.committed += interrupted.committed
         }
         return failures
     }
@@ -169,6 +181,8 @@ struct Simulation {
         var stale = 0
         var overlapping = 0
         var killed = 0
+        var interrupted = 0
+        var committed = 0
     }
     static let totals = Mutex(Totals())
 

@@ -25,7 +25,8 @@ import Testing
         print(
             "simulated: \(totals.held) messages held in flight, \(totals.late) late arrivals, \(totals.overtaken) pushes "
                 + "overtaken, \(totals.stale) stale pages, \(totals.overlapping) overlapping syncs of one node, "
-                + "\(totals.killed) syncs killed by a crash")
+                + "\(totals.killed) syncs killed by a crash, \(totals.interrupted) writes interrupted by a crash "
+                + "(\(totals.committed) committed)")
         print("simulation: \(count) seeds, \(failed) failures")
     }
 }
