@@ -19,6 +19,10 @@ final class SimRelay: @unchecked Sendable {
     private(set) var sequencer: Sequencer
     /// Every change set the relay acknowledged (answered or not): its id and sequence.
     private(set) var acknowledged: [[UInt8]: Int] = [:]
+    /// Answers that broke idempotency (a change set already in the log pushed again, answered otherwise).
+    private(set) var violations: [String] = []
+    /// Change sets pushed again once in the log (retries, duplicates, late arrivals).
+    private(set) var repeated = 0
 
     init(path: String, key: SigningKey, genesis: SequencedEntry, clock: SimClock, reversed: Bool) throws {
         self.path = path
@@ -38,9 +42,21 @@ final class SimRelay: @unchecked Sendable {
 
     func push(_ changeSets: [SignedChangeSet], requester: PublicKey) async throws(SyncError) -> PushResult {
         try checkEnrolled(requester)
+        let logged = sequenced(changeSets)
+        repeated += logged.count { $0 != nil }
         let answer: Sequencer.PushAnswer
         do { answer = try await sequencer.push(Sequencer.Push(changeSets: changeSets, requester: requester)) } catch {
             throw SyncError(.unreachable, "relay: \(error.message)")
+        }
+        // Pushing is idempotent: a change set already in the log is answered with its entry, never refused.
+        for (index, seq) in logged.enumerated() {
+            guard let seq, index <= answer.entries.count else { continue }
+            let id = Hex.encode(changeSets[index].id).prefix(12)
+            if index == answer.entries.count, let refusal = answer.refusal {
+                violations.append("a push of \(id), sequenced at \(seq), was refused: \(refusal.error.code)")
+            } else if index < answer.entries.count, answer.entries[index].seq != seq {
+                violations.append("a push of \(id), sequenced at \(seq), was answered \(answer.entries[index].seq)")
+            }
         }
         var result = PushResult()
         for entry in answer.entries {
@@ -76,6 +92,16 @@ final class SimRelay: @unchecked Sendable {
         } catch {
             throw SyncError(.unreachable, "relay: \(error)")
         }
+    }
+
+    /// Where each change set is in the log, if it is.
+    private func sequenced(_ changeSets: [SignedChangeSet]) -> [Int?] {
+        let seqs = try? store.writer.read { db in
+            try changeSets.map {
+                try Int.fetchOne(db, sql: "SELECT seq FROM log WHERE id = ?", arguments: [Data($0.id)])
+            }
+        }
+        return seqs ?? []
     }
 
     /// Requests are signed: an unknown or revoked key is refused before anything else (HTTP 401).

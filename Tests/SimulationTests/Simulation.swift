@@ -163,6 +163,7 @@ struct Simulation {
             totals.stale += counts.stale
             totals.overlapping += counts.overlapping
             totals.killed += counts.killed
+            totals.repeated += relay.repeated
             totals.interrupted += interrupted.writes
             totals.committed += interrupted.committed
         }
@@ -181,6 +182,7 @@ struct Simulation {
         var stale = 0
         var overlapping = 0
         var killed = 0
+        var repeated = 0
         var interrupted = 0
         var committed = 0
     }
@@ -245,6 +247,9 @@ struct Simulation {
             failures.append(
                 "acknowledged \(Hex.encode(id).prefix(12)) at \(seq) but the log has \(String(describing: bySeq[id]))")
         }
+
+        // Every push of a change set already in the log was answered with its entry.
+        failures += relay.violations.prefix(3)
 
         // Every change set a node wrote is sequenced, refused (and listed), or still in its outbox.
         for node in nodes {

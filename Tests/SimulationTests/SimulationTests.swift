@@ -26,7 +26,7 @@ import Testing
             "simulated: \(totals.held) messages held in flight, \(totals.late) late arrivals, \(totals.overtaken) pushes "
                 + "overtaken, \(totals.stale) stale pages, \(totals.overlapping) overlapping syncs of one node, "
                 + "\(totals.killed) syncs killed by a crash, \(totals.interrupted) writes interrupted by a crash "
-                + "(\(totals.committed) committed)")
+                + "(\(totals.committed) committed), \(totals.repeated) change sets pushed again once sequenced")
         print("simulation: \(count) seeds, \(failed) failures")
     }
 }
