@@ -42,23 +42,40 @@ package struct ReplicaStore: Sendable {
     ///
     /// `check` sees each result inside the transaction (a node compares it with the relay's outcome, digest and
     /// hash); throwing from it rolls the whole page back.
+    ///
+    /// With `applied` given, entries this replica has already applied are skipped instead (another sync of the same
+    /// store — `node sync` next to `node serve` — may have applied part of a page since it was asked for); `applied`
+    /// sees each of them with this replica's entry hash at its sequence, inside the same transaction.
     @discardableResult
     package func apply(
-        _ entries: [SequencedEntry], check: (SequencedEntry, AppliedEntry) throws -> Void = { _, _ in }
+        _ entries: [SequencedEntry], check: (SequencedEntry, AppliedEntry) throws -> Void = { _, _ in },
+        applied: ((SequencedEntry, _ hash: [UInt8]?) throws -> Void)? = nil
     ) throws -> [AppliedEntry] {
         guard !entries.isEmpty else { return [] }
         return try writer.write { db in
+            var entries = entries[...]
+            if let applied {
+                let position = try StateRow.fetch(db).appliedSeq
+                while let entry = entries.first, entry.seq <= position {
+                    try applied(
+                        entry,
+                        try Data.cachedOne(db, sql: "SELECT hash FROM log WHERE seq = ?", arguments: [entry.seq])
+                            .map { Array($0) })
+                    entries = entries.dropFirst()
+                }
+                if entries.isEmpty { return [] }
+            }
             // A node's pending change sets come off before sequenced entries go on (they are re-applied later).
             try Overlay.remove(db)
             var state = try StateRow.fetch(db)
-            let applied = try entries.map { entry in
-                let applied = try Applier.apply(entry, state: &state, in: db)
-                try check(entry, applied)
-                return applied
+            let results = try entries.map { entry in
+                let result = try Applier.apply(entry, state: &state, in: db)
+                try check(entry, result)
+                return result
             }
             try state.save(db)
             try Self.settle(db)
-            return applied
+            return results
         }
     }
 

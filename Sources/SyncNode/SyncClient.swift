@@ -88,21 +88,27 @@ package struct SyncClient: Sendable {
     package func catchUp(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> Report {
         var report = Report()
         var applied = try position().appliedSeq
-        var next = prefetch(after: applied)
+        var requested = applied
+        var next = prefetch(after: requested)
         while true {
             // A stopping `node serve` cancels its sync: requests are not interrupted (see `HTTPRelayTransport`), so
             // it ends here, between pages.
             if Task.isCancelled { throw SyncError(.unreachable, "the sync was stopped") }
             let page = try await next.value.get()
-            guard page.page.head.seq >= applied else {
+            // Checked against the position the page was asked for from: the answer may be older than what another
+            // sync of this store (`node sync` next to `node serve`) applied meanwhile, which is no fault of the relay.
+            guard page.page.head.seq >= requested else {
                 throw SyncError(
                     .integrity,
-                    "the relay's head (\(page.page.head.seq)) is behind this node (\(applied)): was the relay restored from an old backup?"
+                    "the relay's head (\(page.page.head.seq)) is behind this node (\(requested)): was the relay restored from an old backup?"
                 )
             }
             let last = page.page.entries.last?.seq ?? applied
             let more = !page.page.entries.isEmpty && last < page.page.head.seq
-            if more { next = prefetch(after: last) }
+            if more {
+                requested = last
+                next = prefetch(after: last)
+            }
             report.pulled += try apply(page)
             report.nextCounter = page.page.nextCounter ?? report.nextCounter
             report.head = page.page.head
@@ -151,24 +157,39 @@ package struct SyncClient: Sendable {
     }
 
     /// Applies a verified page in one transaction; returns the number of entries applied.
+    ///
+    /// The page may begin at or before this node's position: another sync of the same store (`node sync` next to
+    /// `node serve`) may have applied some of its entries since it was asked for. Those are not applied again; each
+    /// must be the entry this node has at that sequence (the same entry hash), or the relay's history differs.
     @discardableResult
     package func apply(_ verified: VerifiedPage) throws(SyncError) -> Int {
         let page = verified.page
         let start = try position().appliedSeq
-        if let first = page.entries.first, first.seq != start + 1 {
+        if let first = page.entries.first, first.seq > start + 1 {
             throw SyncError(.integrity, "the relay sent entry \(first.seq) where \(start + 1) was due")
         }
+        let firstSeq = page.entries.first?.seq ?? 0
         var hashes: [Int: [UInt8]] = [:]
         let entries = zip(page.entries, verified.changeSets).map {
             SequencedEntry(seq: $0.seq, relayTime: $0.relayTime, changeSet: $1)
         }
+        let count: Int
         do {
-            try store.apply(entries) { entry, applied in
-                let relay = page.entries[entry.seq - start - 1]
-                try checkBase(entry, hashes: &hashes)
-                try Self.compare(applied, with: relay)
-                hashes[entry.seq] = applied.hash
-            }
+            count = try store.apply(
+                entries,
+                check: { entry, applied in
+                    let relay = page.entries[entry.seq - firstSeq]
+                    try checkBase(entry, hashes: &hashes)
+                    try Self.compare(applied, with: relay)
+                    hashes[entry.seq] = applied.hash
+                },
+                applied: { entry, hash in
+                    guard hash == page.entries[entry.seq - firstSeq].hash else {
+                        throw SyncError(
+                            .integrity, "entry \(entry.seq): the relay's entry differs from the one this node applied")
+                    }
+                }
+            ).count
         } catch let error as SyncError {
             throw error
         } catch let error as StoreError {
@@ -177,7 +198,7 @@ package struct SyncClient: Sendable {
             throw SyncError(.badInput, "this node's store failed: \(error)")
         }
         try checkHead(page.head)
-        return entries.count
+        return count
     }
 
     private func position() throws(SyncError) -> ReplicaPosition {

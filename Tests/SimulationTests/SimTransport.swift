@@ -7,9 +7,10 @@ import TestSupport
 import Wire
 
 /// The relay in process: the real sequencer and store, behind the node's `RelayTransport`, with the faults the
-/// simulation injects. Everything runs on the simulation's one task, in the order the seed decides.
+/// simulation injects (``SimNetwork``). Called by one task at a time — the simulation's, or one sync's while every
+/// other task waits — in the order the seed decides.
 final class SimRelay: @unchecked Sendable {
-    // Mutated only by the simulation's task.
+    // Mutated by one task at a time (above).
     let path: String
     let key: SigningKey
     let clock: SimClock
@@ -18,6 +19,10 @@ final class SimRelay: @unchecked Sendable {
     private(set) var sequencer: Sequencer
     /// Every change set the relay acknowledged (answered or not): its id and sequence.
     private(set) var acknowledged: [[UInt8]: Int] = [:]
+    /// Answers that broke idempotency (a change set already in the log pushed again, answered otherwise).
+    private(set) var violations: [String] = []
+    /// Change sets pushed again once in the log (retries, duplicates, late arrivals).
+    private(set) var repeated = 0
 
     init(path: String, key: SigningKey, genesis: SequencedEntry, clock: SimClock, reversed: Bool) throws {
         self.path = path
@@ -37,9 +42,21 @@ final class SimRelay: @unchecked Sendable {
 
     func push(_ changeSets: [SignedChangeSet], requester: PublicKey) async throws(SyncError) -> PushResult {
         try checkEnrolled(requester)
+        let logged = sequenced(changeSets)
+        repeated += logged.count { $0 != nil }
         let answer: Sequencer.PushAnswer
         do { answer = try await sequencer.push(Sequencer.Push(changeSets: changeSets, requester: requester)) } catch {
             throw SyncError(.unreachable, "relay: \(error.message)")
+        }
+        // Pushing is idempotent: a change set already in the log is answered with its entry, never refused.
+        for (index, seq) in logged.enumerated() {
+            guard let seq, index <= answer.entries.count else { continue }
+            let id = Hex.encode(changeSets[index].id).prefix(12)
+            if index == answer.entries.count, let refusal = answer.refusal {
+                violations.append("a push of \(id), sequenced at \(seq), was refused: \(refusal.error.code)")
+            } else if index < answer.entries.count, answer.entries[index].seq != seq {
+                violations.append("a push of \(id), sequenced at \(seq), was answered \(answer.entries[index].seq)")
+            }
         }
         var result = PushResult()
         for entry in answer.entries {
@@ -77,6 +94,16 @@ final class SimRelay: @unchecked Sendable {
         }
     }
 
+    /// Where each change set is in the log, if it is.
+    private func sequenced(_ changeSets: [SignedChangeSet]) -> [Int?] {
+        let seqs = try? store.writer.read { db in
+            try changeSets.map {
+                try Int.fetchOne(db, sql: "SELECT seq FROM log WHERE id = ?", arguments: [Data($0.id)])
+            }
+        }
+        return seqs ?? []
+    }
+
     /// Requests are signed: an unknown or revoked key is refused before anything else (HTTP 401).
     private func checkEnrolled(_ key: PublicKey) throws(SyncError) {
         let enrolment = try? store.enrolment(of: key)
@@ -86,58 +113,29 @@ final class SimRelay: @unchecked Sendable {
 
 /// The simulation's clock: moves only when the seed says so.
 final class SimClock: @unchecked Sendable {
-    // Read by the sequencer on the simulation's task only.
+    // Set by the simulation's task while every sync is quiet; read by the sequencer and the syncs.
     var now: UTCTime
     init(_ now: UTCTime) { self.now = now }
 }
 
-/// One node's link to the relay, with faults: a partition refuses everything; otherwise a request may be lost
-/// before it arrives, its answer lost after the relay acted (the push is then sequenced but the node does not know),
-/// or a push delivered twice.
-final class SimLink: RelayTransport, @unchecked Sendable {
-    // Mutated only by the simulation's task.
-    let relay: SimRelay
+/// One node's link to the relay and its faults: a partition refuses everything; otherwise each request draws a fault
+/// from the link's own seeded generator (``SimNetwork`` decides what each one does).
+final class SimLink: @unchecked Sendable {
+    // Mutated by the simulation's task, or by one sync while every other task waits (``SimNetwork``).
     let key: SigningKey
     var partitioned = false
     var faults: SeededRandom
     var faultRate: Int
 
-    init(relay: SimRelay, key: SigningKey, seed: UInt64, faultRate: Int) {
-        self.relay = relay
+    init(key: SigningKey, seed: UInt64, faultRate: Int) {
         self.key = key
         faults = SeededRandom(seed: seed)
         self.faultRate = faultRate
     }
 
-    private func fault() -> Int { faultRate == 0 ? 99 : Int.random(in: 0..<(100 / faultRate * 3), using: &faults) }
+    /// A draw in 0..<30 at the usual rate of 10 (each fault about 1 in 30), 99 (no fault) when faults are off.
+    func fault() -> Int { faultRate == 0 ? 99 : Int.random(in: 0..<(100 / faultRate * 3), using: &faults) }
 
-    private func reachable() throws(SyncError) {
-        if partitioned { throw SyncError(.unreachable, "partitioned") }
-        if fault() == 0 { throw SyncError(.unreachable, "request lost") }
-    }
-
-    func genesis() async throws(SyncError) -> PullPage {
-        try reachable()
-        return try relay.pull(after: 0, limit: 1, requester: nil)
-    }
-
-    func pull(after: Int, limit: Int, wait: Int) async throws(SyncError) -> PullPage {
-        try reachable()
-        // Pages of any size the relay may choose.
-        let page = try relay.pull(
-            after: after, limit: Int.random(in: 1...limit, using: &faults), requester: key.publicKey)
-        if fault() == 1 { throw SyncError(.unreachable, "answer lost") }
-        return page
-    }
-
-    func push(_ changeSets: [SignedChangeSet]) async throws(SyncError) -> PushResult {
-        try reachable()
-        var result = try await relay.push(changeSets, requester: key.publicKey)
-        switch fault() {
-        case 1: throw SyncError(.unreachable, "answer lost")
-        case 2: result = try await relay.push(changeSets, requester: key.publicKey)  // delivered twice
-        default: break
-        }
-        return result
-    }
+    /// A pull page's size: any the relay may choose.
+    func pageSize(_ limit: Int) -> Int { Int.random(in: 1...limit, using: &faults) }
 }

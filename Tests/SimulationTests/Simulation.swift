@@ -9,7 +9,7 @@ import Wire
 
 /// One node of the simulated network: a key, a real store on disk, and its faulty link to the relay.
 final class SimNode: @unchecked Sendable {
-    // Mutated only by the simulation's task.
+    // Mutated only by the simulation's task (its syncs read `store` and `link` while it waits).
     let name: String
     let key: SigningKey
     let path: String
@@ -34,9 +34,9 @@ final class SimNode: @unchecked Sendable {
 }
 
 /// A seeded run of the whole network: one relay and five nodes (the admin, two owners, the reviewer and a key
-/// that is not enrolled until an admin grants it) writing random operations of every kind, syncing through links
-/// that lose requests and answers and deliver pushes twice, partitioned and healed, crashed and restarted — then
-/// healed, synced, and checked.
+/// that is not enrolled until an admin grants it) writing random operations of every kind, syncing — several syncs at
+/// once, a node's own among them — through links that lose, delay, reorder and duplicate requests and answers,
+/// partitioned and healed, crashed (mid-sync and mid-write) and restarted — then healed, synced, and checked.
 struct Simulation {
     let seed: UInt64
     var steps = 200
@@ -51,6 +51,7 @@ struct Simulation {
         let reversed = seed % 4 == 0
         let relay = try SimRelay(
             path: directory.file("relay.sqlite"), key: log.relay, genesis: genesis, clock: clock, reversed: reversed)
+        let network = SimNetwork(relay: relay)
         let keys = [
             ("admin", log.admin), ("owner1", RandomLog.owners[0]), ("owner2", RandomLog.owners[1]),
             ("reviewer", RandomLog.reviewer), ("spare", RandomLog.spare[0]),
@@ -58,16 +59,27 @@ struct Simulation {
         let nodes = try keys.enumerated().map { index, named in
             try SimNode(
                 name: named.0, key: named.1, path: directory.file(named.0 + ".sqlite"),
-                link: SimLink(relay: relay, key: named.1, seed: seed &* 31 &+ UInt64(index), faultRate: 10),
+                link: SimLink(key: named.1, seed: seed &* 31 &+ UInt64(index), faultRate: 10),
                 genesis: genesis, reversed: reversed)
         }
         var failures: [String] = []
+        func harvest() {
+            for (node, error) in network.harvest() {
+                if let error, error.kind == .integrity {
+                    failures.append("\(node.name) stopped on an integrity error: \(error.message)")
+                }
+            }
+        }
+        /// Starts a sync of the node and runs every sync until each is done or waits for a held message.
         func sync(_ node: SimNode) async {
-            do {
-                _ = try await NodeSync(store: node.store, key: node.key, transport: node.link).run(now: { clock.now })
-            } catch  where error.kind == .integrity {
-                failures.append("\(node.name) stopped on an integrity error: \(error.message)")
-            } catch {}
+            await network.sync(node, now: { clock.now })
+            harvest()
+        }
+        /// The node's processes die (their syncs stop where they are) and it restarts from what is on disk.
+        func crash(_ node: SimNode) async throws {
+            await network.crash(node)
+            harvest()
+            try node.restart()
         }
 
         // The set-up reaches the relay before anything else.
@@ -79,6 +91,7 @@ struct Simulation {
         admin.link.faultRate = 10
 
         var operations = RandomLog.RandomOperations()
+        var interrupted = (writes: 0, committed: 0)
         for step in 0..<steps {
             clock.now = UTCTime(seconds: clock.now.seconds + Int.random(in: 1...90, using: &random))
             let node = nodes[Int.random(in: 0..<nodes.count, using: &random)]
@@ -87,13 +100,26 @@ struct Simulation {
                 // Half the writes by the admin, who may do everything, so bookings apply and collide often.
                 let writer = Bool.random(using: &random) ? admin : node
                 let ops = operations.next(step, random: &random)
-                if let (signed, _) = try? writer.store.write(ops, key: writer.key, now: clock.now) {
+                // Now and then the node crashes in the middle of the write: its transaction either committed or
+                // never happened (SQLite's atomic commit is taken as given), the seed decides which.
+                let crashes = Int.random(in: 0..<15, using: &random) == 0
+                let commits = !crashes || Bool.random(using: &random)
+                if commits, let (signed, _) = try? writer.store.write(ops, key: writer.key, now: clock.now) {
                     writer.written.append(signed.id)
+                    if crashes { interrupted.committed += 1 }
                 }
-            case 45..<75: await sync(node)
-            case 75..<82: clock.now = UTCTime(seconds: clock.now.seconds + Int.random(in: 0...1500, using: &random))
-            case 82..<88: node.link.partitioned.toggle()
-            case 88..<94: try node.restart()
+                if crashes {
+                    interrupted.writes += 1
+                    try await crash(writer)
+                }
+            case 45..<74: await sync(node)
+            case 74..<82:
+                // A held message moves on: a request reaches the relay, an answer its sync, or either is lost.
+                await network.release(&random, faults: true)
+                harvest()
+            case 82..<86: clock.now = UTCTime(seconds: clock.now.seconds + Int.random(in: 0...1500, using: &random))
+            case 86..<90: node.link.partitioned.toggle()
+            case 90..<94: try await crash(node)
             case 94..<97: try relay.restart()
             default:
                 // Two nodes sync back to back (the second sees the first's pushes at once).
@@ -102,13 +128,21 @@ struct Simulation {
             }
         }
 
-        // Heal everything and sync until quiet.
+        // Heal everything: every message in flight arrives and every answer is heard, then every node syncs.
         clock.now = UTCTime(seconds: clock.now.seconds + 60)
         for node in nodes {
             node.link.partitioned = false
             node.link.faultRate = 0
         }
+        while network.busy.messages > 0 {
+            await network.release(&random, faults: false)
+            harvest()
+        }
         for _ in 0..<3 { for node in nodes { await sync(node) } }
+        let busy = network.busy
+        if busy.messages + busy.sessions > 0 {
+            failures.append("after healing: \(busy.messages) messages in flight, \(busy.sessions) syncs not finished")
+        }
         failures += try check(relay: relay, nodes: nodes, directory: directory)
         let counts = try await relay.store.writer.read { db in
             (
@@ -122,6 +156,16 @@ struct Simulation {
             totals.rejected += counts.1
             totals.conflicted += counts.2
             totals.written += nodes.reduce(0) { $0 + $1.written.count }
+            let counts = network.counts
+            totals.held += counts.held
+            totals.late += counts.late
+            totals.overtaken += counts.overtaken
+            totals.stale += counts.stale
+            totals.overlapping += counts.overlapping
+            totals.killed += counts.killed
+            totals.repeated += relay.repeated
+            totals.interrupted += interrupted.writes
+            totals.committed += interrupted.committed
         }
         return failures
     }
@@ -132,6 +176,15 @@ struct Simulation {
         var rejected = 0
         var conflicted = 0
         var written = 0
+        var held = 0
+        var late = 0
+        var overtaken = 0
+        var stale = 0
+        var overlapping = 0
+        var killed = 0
+        var repeated = 0
+        var interrupted = 0
+        var committed = 0
     }
     static let totals = Mutex(Totals())
 
@@ -194,6 +247,9 @@ struct Simulation {
             failures.append(
                 "acknowledged \(Hex.encode(id).prefix(12)) at \(seq) but the log has \(String(describing: bySeq[id]))")
         }
+
+        // Every push of a change set already in the log was answered with its entry.
+        failures += relay.violations.prefix(3)
 
         // Every change set a node wrote is sequenced, refused (and listed), or still in its outbox.
         for node in nodes {

@@ -22,6 +22,11 @@ import Testing
         print(
             "simulated: \(totals.written) local writes, \(totals.entries) entries sequenced, \(totals.rejected) rejected, "
                 + "\(totals.conflicted) bookings conflicted")
+        print(
+            "simulated: \(totals.held) messages held in flight, \(totals.late) late arrivals, \(totals.overtaken) pushes "
+                + "overtaken, \(totals.stale) stale pages, \(totals.overlapping) overlapping syncs of one node, "
+                + "\(totals.killed) syncs killed by a crash, \(totals.interrupted) writes interrupted by a crash "
+                + "(\(totals.committed) committed), \(totals.repeated) change sets pushed again once sequenced")
         print("simulation: \(count) seeds, \(failed) failures")
     }
 }
