@@ -15,7 +15,6 @@ package struct ReplicaStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
             if reverseUnorderedSelects { try db.execute(sql: "PRAGMA reverse_unordered_selects = ON") }
             // Savepoint journals (one savepoint per entry) in memory, not in a temporary file: durability does not
             // depend on them, and on disk they cost a write per page an entry touches.
@@ -27,6 +26,11 @@ package struct ReplicaStore: Sendable {
             }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's pool turns WAL on after `prepareDatabase` ran, and with it sets the writer to `synchronous=NORMAL`
+        // (a commit reaches the disk only at the next checkpoint): the writer's durability is set again here.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+        }
         try self.init(writer: pool)
     }
 

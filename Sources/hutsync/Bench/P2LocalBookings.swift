@@ -37,9 +37,9 @@ struct P2LocalBookings: BenchMeasure {
 
     /// The physical bound of one booking: its seals, one Ed25519 signature and one durable one-row commit.
     private func baselineSeconds(count: Int, key: SigningKey, recipients: [PublicKey], path: String) throws -> Double {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path)
+        // After the pool's own WAL set-up (which sets NORMAL), as the store does.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, body BLOB) STRICT") }
         let details = try CanonicalJSON.encode(
             .object([
@@ -71,7 +71,7 @@ struct P2LocalBookings: BenchMeasure {
         try KeyFile.create(owner, path: folder.keyPath)
         let store = try ReplicaStore(path: folder.storePath)
         let position = try store.position()
-        let (ownerID, property) = (UUIDText.random(), UUIDText.random())
+        let (ownerID, property) = (UUIDText.timeOrdered(), UUIDText.timeOrdered())
         let changeSet = ChangeSet(
             author: admin.publicKey, counter: 1, baseSeq: position.appliedSeq, baseHash: position.headHash,
             time: UTCTime.now(),
