@@ -81,7 +81,7 @@ extension NodeFolder {
         let recipients = context.recipients
         let details = ContactDetails(name: CanonicalJSON.nfc(request.name), phone: phone, cnic: cnic)
         let contact = try read { try PrivateDetails.seal(details, to: recipients) }
-        let id = UUIDText.random()
+        let id = UUIDText.timeOrdered()
         let create = BookingCreate(
             bookingID: id, propertyID: request.propertyID, date: request.date.description, shift: request.shift.name,
             status: request.paid ? "Confirmed" : "Pending",

@@ -46,7 +46,7 @@ extension NodeFolder {
             }
             return .bookingPayment(
                 BookingPayment(
-                    proofID: UUIDText.random(), bookingID: record.id, method: method, amount: amount,
+                    proofID: UUIDText.timeOrdered(), bookingID: record.id, method: method, amount: amount,
                     txnHash: DerivedHashes.txnHash(method: method, transactionID: transactionID), sealed: sealed))
         }
     }

@@ -16,7 +16,7 @@ enum Demo {
         }
         let ownerNode = try await owner.initialize(
             relay: relay, genesisHash: nil, importing: nil, insecure: false, transport: transport)
-        let ownerID = UUIDText.random()
+        let ownerID = UUIDText.timeOrdered()
         _ = try admin.write([
             .ownerPut(
                 OwnerPut(
@@ -54,7 +54,7 @@ enum Demo {
         _ node: NodeFolder, ownerID: String, name: String, type: String, address: String, guests: Int, advance: Int,
         weekday: [Int], weekend: [Int]
     ) throws -> String {
-        let id = UUIDText.random()
+        let id = UUIDText.timeOrdered()
         let prices = Weekday.allCases.flatMap { day in
             zip(Shift.allCases, [.fri, .sat, .sun].contains(day) ? weekend : weekday).map {
                 WeeklyPrice(weekday: day.rawValue, shift: $0.name, amount: $1)

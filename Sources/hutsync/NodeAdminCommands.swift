@@ -23,7 +23,7 @@ struct OwnerCommand: AsyncParsableCommand {
             guard let phone = Phone.normalise(phone) else {
                 throw SyncError(.badInput, "--phone is not a phone number (like 03001234567 or +92 300 1234567)")
             }
-            let ownerID = UUIDText.random()
+            let ownerID = UUIDText.timeOrdered()
             let owner = OwnerPut(ownerID: ownerID, name: name, phone: phone, payment: try payment())
             _ = try NodeCommand.folder(global).write([.ownerPut(owner)])
             return .object([JSONMember("owner_id", .string(ownerID))])

@@ -76,7 +76,7 @@ struct PropertyCommand: AsyncParsableCommand {
                 }
                 return phone
             }
-            let id = UUIDText.random()
+            let id = UUIDText.timeOrdered()
             let put = PropertyPut(
                 propertyID: id, ownerID: ownerID, name: CanonicalJSON.nfc(name), type: type,
                 city: CanonicalJSON.nfc(city),
@@ -156,7 +156,7 @@ struct BlockCommand: AsyncResultCommand {
     @Option var reason: String?
 
     func execute() async throws(SyncError) -> JSONValue {
-        let id = UUIDText.random()
+        let id = UUIDText.timeOrdered()
         let block = SlotBlock(
             blockID: id, propertyID: try Arguments.uuid(property, "--property"),
             date: try Arguments.date(date).description,

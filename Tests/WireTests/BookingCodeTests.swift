@@ -63,6 +63,23 @@ import Testing
         #expect(Array(random.utf8)[14] == UInt8(ascii: "4"))
         #expect(random != UUIDText.random())
     }
+
+    @Test func timeOrderedUUIDsCarryTheMillisecondsAndSortByThem() throws {
+        let at = 1_795_000_000_123  // 2026-11-18, in Unix milliseconds
+        let id = UUIDText.timeOrdered(milliseconds: at)
+        #expect(UUIDText.isValid(id))
+        let bytes = try #require(UUIDText.bytes(id))
+        #expect(bytes.prefix(6).reduce(0) { $0 << 8 | Int($1) } == at)
+        #expect(bytes[6] >> 4 == 7)
+        #expect(bytes[8] >> 6 == 0b10)
+        #expect(id != UUIDText.timeOrdered(milliseconds: at))
+        // Later ids sort after earlier ones, as text too (what the indexes compare).
+        let later = (1...50).map { UUIDText.timeOrdered(milliseconds: at + $0) }
+        #expect(later == later.sorted())
+        #expect(later.allSatisfy { $0 > id })
+        let now = UUIDText.timeOrdered()
+        #expect(try #require(UUIDText.bytes(now)).prefix(6).reduce(0) { $0 << 8 | Int($1) } > at)
+    }
 }
 
 extension String {

@@ -33,7 +33,7 @@ enum BenchData {
     static func booking(property: String, index: Int) -> Wire.Operation {
         .bookingCreate(
             BookingCreate(
-                bookingID: UUIDText.random(), propertyID: property,
+                bookingID: UUIDText.timeOrdered(), propertyID: property,
                 date: firstDate.adding(days: index / 2).description, shift: index % 2 == 0 ? "Day" : "Night",
                 status: "Pending", source: "phone", amount: 10000, advance: 2500, phoneMask: "567", contact: []))
     }
@@ -87,7 +87,7 @@ final class RelayRig: @unchecked Sendable {
             let key = SigningKey.generate()
             let keyFile = bench.path("owner\(index).key")
             try KeyFile.create(key, path: keyFile)
-            let id = UUIDText.random()
+            let id = UUIDText.timeOrdered()
             _ = try adminNode.write([
                 BenchData.ownerPut(id),
                 .keyGrant(KeyGrant(publicKey: key.publicKey.hex, role: "owner", ownerID: id, label: "bench")),
@@ -97,7 +97,7 @@ final class RelayRig: @unchecked Sendable {
         let perOwner = max(scale.properties / 4, 1)
         for index in 0..<(perOwner * 4 + 10) {
             let owner = index < perOwner * 4 ? index / perOwner : 4
-            let id = UUIDText.random()
+            let id = UUIDText.timeOrdered()
             _ = try adminNode.write(BenchData.property(id, owner: owners[owner].id))
             owners[owner].properties.append(id)
             if index % 100 == 0 { bench.step("relay: catalogue \(index) of \(perOwner * 4 + 10) properties") }

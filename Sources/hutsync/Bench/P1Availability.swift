@@ -95,9 +95,9 @@ struct P1Availability: BenchMeasure {
             batch = []
             position = try store.position()
         }
-        let owner = UUIDText.random()
+        let owner = UUIDText.timeOrdered()
         try add([BenchData.ownerPut(owner)])
-        let properties = (0..<scale.properties).map { _ in UUIDText.random() }
+        let properties = (0..<scale.properties).map { _ in UUIDText.timeOrdered() }
         for chunk in stride(from: 0, to: properties.count, by: 30) {
             try add(
                 properties[chunk..<min(chunk + 30, properties.count)].flatMap { BenchData.property($0, owner: owner) })
