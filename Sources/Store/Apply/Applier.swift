@@ -34,25 +34,27 @@ enum Applier {
     static func applyOperations(_ entry: SequencedEntry, digest: DigestSum, in db: Database) throws -> (
         Outcome, DigestSum
     ) {
-        var digest = digest
-        var outcome = Outcome.applied
-        try db.inSavepoint {
-            var context = ApplyContext(db: db, entry: entry, digest: digest)
-            do {
-                if entry.seq == 1 {
-                    try context.applyGenesis()
-                } else {
-                    try context.applyAll(entry.changeSet.changeSet.ops)
-                }
-                digest = context.digest
-                outcome = context.conflicted ? .conflicted : .applied
-                return .commit
-            } catch let rejection as Rejection {
-                outcome = .rejected(rejection)
-                return .rollback
+        var context = ApplyContext(db: db, entry: entry, digest: digest)
+        // A savepoint through the statement cache (GRDB's `inSavepoint` compiles its statements every time).
+        try db.run(sql: "SAVEPOINT apply")
+        do {
+            if entry.seq == 1 {
+                try context.applyGenesis()
+            } else {
+                try context.applyAll(entry.changeSet.changeSet.ops)
             }
+        } catch let rejection as Rejection {
+            try db.run(sql: "ROLLBACK TO apply")
+            try db.run(sql: "RELEASE apply")
+            return (.rejected(rejection), digest)
+        } catch {
+            // Not a domain refusal: the caller's transaction fails with the original error.
+            try? db.run(sql: "ROLLBACK TO apply")
+            try? db.run(sql: "RELEASE apply")
+            throw error
         }
-        return (outcome, digest)
+        try db.run(sql: "RELEASE apply")
+        return (context.conflicted ? .conflicted : .applied, context.digest)
     }
 
     /// What a correct relay always gives: the next sequence, a relay time that does not go back, the author's next

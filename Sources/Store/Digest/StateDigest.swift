@@ -1,4 +1,6 @@
+import Foundation
 package import GRDB
+import GRDBSQLite
 package import Wire
 
 /// The state digest: an incremental multiset hash of the replicated rows.
@@ -72,6 +74,72 @@ package enum RowEncoding {
         return out
     }
 
+    /// The contribution of each row `sql` (a `SELECT *` of `table`) selects, in the same encoding as
+    /// ``encode(table:row:)`` but read straight from SQLite's columns: apply runs this twice per write, and building a
+    /// GRDB `Row` (a string per column) cost more than the query.
+    static func forEachHash(
+        _ db: Database, table: String, sql: String, arguments: StatementArguments, _ body: ([UInt8]) -> Void
+    ) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        var columns: [(index: Int32, name: UnsafePointer<CChar>)] = []
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: sql)
+            }
+            if columns.isEmpty {
+                // Column names in byte order (strcmp compares bytes as unsigned char).
+                columns = (0..<sqlite3_column_count(handle)).map { ($0, sqlite3_column_name(handle, $0)!) }
+                columns.sort { strcmp($0.name, $1.name) < 0 }
+            }
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: table.utf8)
+            out.append(0)
+            for (index, name) in columns {
+                switch sqlite3_column_type(handle, index) {
+                case SQLITE_NULL: continue
+                case SQLITE_INTEGER:
+                    appendName(name, tag: "i", to: &out)
+                    withUnsafeBytes(of: sqlite3_column_int64(handle, index).bigEndian) { out.append(contentsOf: $0) }
+                case SQLITE_TEXT:
+                    let text = sqlite3_column_text(handle, index)
+                    appendRaw(text, count: sqlite3_column_bytes(handle, index), tag: "t", name: name, to: &out)
+                case SQLITE_BLOB:
+                    let blob = sqlite3_column_blob(handle, index)?.assumingMemoryBound(to: UInt8.self)
+                    appendRaw(blob, count: sqlite3_column_bytes(handle, index), tag: "b", name: name, to: &out)
+                default:
+                    // Digested tables are STRICT with no REAL columns; a REAL here is a schema bug.
+                    preconditionFailure("REAL value in digested table \(table)")
+                }
+            }
+            body(Sodium.blake2b256(out))
+        }
+    }
+
+    private static func appendName(_ name: UnsafePointer<CChar>, tag: Unicode.Scalar, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeRawBufferPointer(start: name, count: strlen(name)))
+        out.append(0)
+        out.append(UInt8(ascii: tag))
+    }
+
+    private static func appendRaw(
+        _ bytes: UnsafePointer<UInt8>?, count: Int32, tag: Unicode.Scalar, name: UnsafePointer<CChar>,
+        to out: inout [UInt8]
+    ) {
+        appendName(name, tag: tag, to: &out)
+        withUnsafeBytes(of: UInt32(count).bigEndian) { out.append(contentsOf: $0) }
+        if let bytes, count > 0 { out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count))) }
+    }
+
     private static func appendBytes(
         _ bytes: some Collection<UInt8>, tag: Unicode.Scalar, name: String, to out: inout [UInt8]
     ) {
@@ -90,13 +158,9 @@ extension DigestSum {
         _ db: Database, table: String, filter: String, arguments: StatementArguments, write: () throws -> T
     ) throws -> T {
         let sql = "SELECT * FROM \(table) WHERE \(filter)"
-        for row in try Row.cachedAll(db, sql: sql, arguments: arguments) {
-            subtract(RowEncoding.hash(table: table, row: row))
-        }
+        try RowEncoding.forEachHash(db, table: table, sql: sql, arguments: arguments) { subtract($0) }
         let result = try write()
-        for row in try Row.cachedAll(db, sql: sql, arguments: arguments) {
-            add(RowEncoding.hash(table: table, row: row))
-        }
+        try RowEncoding.forEachHash(db, table: table, sql: sql, arguments: arguments) { add($0) }
         return result
     }
 
