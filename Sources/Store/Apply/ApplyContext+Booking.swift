@@ -8,17 +8,18 @@ extension ApplyContext {
         let (date, shift) = try validateCreate(body)
         let facts = try property(body.propertyID)
         try authorizeCreate(body, property: facts)
-        guard try Bool.cachedOne(db, sql: "SELECT 1 FROM bookings WHERE id = ?", arguments: [body.bookingID]) == nil
-        else { throw Rejection(reason: .bookingExists) }
+        guard try !db.exists(sql: "SELECT 1 FROM bookings WHERE id = ?", arguments: [body.bookingID]) else {
+            throw Rejection(reason: .bookingExists)
+        }
         guard !facts.archived else { throw Rejection(reason: .propertyArchived) }
 
-        let prefix = try String.cachedOne(db, sql: "SELECT code_prefix FROM network_params") ?? "HB"
+        let prefix = try db.firstValue(String.self, sql: "SELECT code_prefix FROM network_params") ?? "HB"
         let db = db
         guard
             let code = try BookingCode.assign(
                 for: body.bookingID, prefix: prefix,
                 isTaken: { code in
-                    try Bool.cachedOne(db, sql: "SELECT 1 FROM bookings WHERE code = ?", arguments: [code]) != nil
+                    try db.exists(sql: "SELECT 1 FROM bookings WHERE code = ?", arguments: [code])
                 })
         else { throw Validate.invalid("booking_id") }
 

@@ -34,11 +34,14 @@ struct ApplyContext {
 
     private func resolveAuthor() throws -> Author {
         let publicKey = entry.changeSet.changeSet.author
-        guard let row = try Row.cachedOne(db, sql: "SELECT * FROM keys WHERE public_key = ?", arguments: [publicKey])
+        guard
+            let (revoked, role, ownerID) = try db.firstRow(
+                sql: "SELECT revoked_seq, role, owner_id FROM keys WHERE public_key = ?", arguments: [publicKey],
+                { row in (!row.isNull(0), row.text(1), row.optionalText(2)) })
         else { throw Rejection(reason: .authUnknownKey) }
-        guard row["revoked_seq"] as Int? == nil else { throw Rejection(reason: .authRevoked) }
-        guard let role = Role(rawValue: row["role"]) else { throw Rejection(reason: .authRole) }
-        return Author(publicKey: publicKey, role: role, ownerID: row["owner_id"])
+        guard !revoked else { throw Rejection(reason: .authRevoked) }
+        guard let role = Role(rawValue: role) else { throw Rejection(reason: .authRole) }
+        return Author(publicKey: publicKey, role: role, ownerID: ownerID)
     }
 
     mutating func apply(_ operation: Operation) throws {
@@ -76,18 +79,19 @@ struct ApplyContext {
     ) throws {
         let db = db
         try digest.tracking(db, table: table, filter: filter, arguments: keys) {
-            try db.run(sql: sql, arguments: arguments)
+            try db.step(sql: sql, arguments: arguments)
         }
     }
 
     /// The property, or `property.unknown`.
     func property(_ id: String) throws -> PropertyFacts {
         guard
-            let row = try Row.cachedOne(
-                db, sql: "SELECT owner_id, archived, hold_minutes FROM properties WHERE id = ?", arguments: [id])
+            let facts = try db.firstRow(
+                sql: "SELECT owner_id, archived, hold_minutes FROM properties WHERE id = ?", arguments: [id],
+                { row in PropertyFacts(id: id, ownerID: row.text(0), archived: row.int(1) == 1, holdMinutes: row.int(2))
+                })
         else { throw Rejection(reason: .propertyUnknown) }
-        return PropertyFacts(
-            id: id, ownerID: row["owner_id"], archived: row["archived"] == 1, holdMinutes: row["hold_minutes"])
+        return facts
     }
 
     /// `auth.not_owner` when an owner key acts on another owner's property.
@@ -100,16 +104,15 @@ struct ApplyContext {
         var holders: [String] = []
         for unit in units {
             guard
-                let row = try Row.cachedOne(
-                    db,
+                let holder = try db.firstRow(
                     sql: """
                         SELECT o.holder_kind, o.holder_id, b.code FROM occupancy o
                         LEFT JOIN bookings b ON o.holder_kind = 'booking' AND b.id = o.holder_id
                         WHERE o.property_id = ? AND o.date = ? AND o.half = ?
                         """,
-                    arguments: [propertyID, unit.date.description, unit.half.rawValue])
+                    arguments: [propertyID, unit.date.description, unit.half.rawValue],
+                    { row in row.text(0) == "block" ? "block:" + row.text(1) : row.text(2) })
             else { continue }
-            let holder: String = row["holder_kind"] == "block" ? "block:" + (row["holder_id"] as String) : row["code"]
             if !holders.contains(holder) { holders.append(holder) }
         }
         return holders
@@ -117,14 +120,14 @@ struct ApplyContext {
 
     func occupy(_ units: [SlotUnit], propertyID: String, kind: String, holderID: String) throws {
         for unit in units {
-            try db.run(
+            try db.step(
                 sql: "INSERT INTO occupancy (property_id, date, half, holder_kind, holder_id) VALUES (?, ?, ?, ?, ?)",
                 arguments: [propertyID, unit.date.description, unit.half.rawValue, kind, holderID])
         }
     }
 
     func release(holderID: String) throws {
-        try db.run(sql: "DELETE FROM occupancy WHERE holder_id = ?", arguments: [holderID])
+        try db.step(sql: "DELETE FROM occupancy WHERE holder_id = ?", arguments: [holderID])
     }
 }
 
