@@ -24,7 +24,7 @@ extension ReplicaStore {
             let state = try StateRow.fetch(db)
             let sequenced =
                 try Int.cachedOne(
-                    db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.publicKey.hex])
+                    db, sql: "SELECT max(counter) FROM log WHERE author = ?", arguments: [key.publicKey.hex])
                 ?? 0
             let queued = try Int.cachedOne(db, sql: "SELECT max(counter) FROM outbox") ?? 0
             let changeSet = ChangeSet(
@@ -196,7 +196,7 @@ extension ReplicaStore {
     static func renumber(_ db: Database, key: SigningKey, now: UTCTime) throws -> Int {
         let sequenced =
             try Int.cachedOne(
-                db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.publicKey.hex])
+                db, sql: "SELECT max(counter) FROM log WHERE author = ?", arguments: [key.publicKey.hex])
             ?? 0
         let acknowledged = try Int.cachedOne(
             db,

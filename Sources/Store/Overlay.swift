@@ -7,8 +7,8 @@ import Wire
 /// after the sequenced state, with SQLite's session extension recording each application's inverse, so that the
 /// overlay can be removed exactly before sequenced entries are applied.
 ///
-/// Invariant: when `overlay` has its row, the state tables hold the sequenced state (which `replica_state`, `log`
-/// and `author_counters` always describe) plus every pending change set applied in counter order, and applying
+/// Invariant: when `overlay` has its row, the state tables hold the sequenced state (which `replica_state` and `log`
+/// always describe) plus every pending change set applied in counter order, and applying
 /// `overlay_undo` newest first gives back the sequenced state; without the row, the state tables hold the sequenced
 /// state and `overlay_undo` is empty. A local write costs one change set's application (not the whole outbox's);
 /// reads of the local view are plain reads.

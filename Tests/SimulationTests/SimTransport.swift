@@ -85,7 +85,7 @@ final class SimRelay: @unchecked Sendable {
             let next = try requester.map { key in
                 try store.writer.read { db in
                     try Int.cachedOne(
-                        db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [key.hex]) ?? 0
+                        db, sql: "SELECT max(counter) FROM log WHERE author = ?", arguments: [key.hex]) ?? 0
                 } + 1
             }
             return PullPage(entries: entries, head: head, nextCounter: next)

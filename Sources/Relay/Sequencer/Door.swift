@@ -76,7 +76,7 @@ enum Door {
     }
 
     static func lastCounter(_ publicKey: String, db: Database) throws -> Int {
-        try Int.cachedOne(db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [publicKey])
+        try Int.cachedOne(db, sql: "SELECT max(counter) FROM log WHERE author = ?", arguments: [publicKey])
             ?? 0
     }
 }

@@ -71,8 +71,9 @@ enum Applier {
             throw StoreError(.integrity, "entry \(entry.seq): base_seq \(changeSet.baseSeq) is not before it")
         }
         let last =
-            try Int.cachedOne(
-                db, sql: "SELECT counter FROM author_counters WHERE public_key = ?", arguments: [changeSet.author]) ?? 0
+            try db.firstValue(
+                Int.self, sql: "SELECT max(counter) FROM log WHERE author = ?", arguments: [changeSet.author])
+            ?? 0
         guard changeSet.counter == last + 1 else {
             throw StoreError(.integrity, "entry \(entry.seq): counter \(changeSet.counter) does not follow \(last)")
         }
@@ -83,7 +84,7 @@ enum Applier {
     ) throws {
         let changeSet = entry.changeSet.changeSet
         let outcomeText = String(decoding: (try? CanonicalJSON.encode(outcome.json)) ?? [], as: UTF8.self)
-        try db.run(
+        try db.step(
             sql: """
                 INSERT INTO log (seq, id, author, counter, relay_time, change_set, signature, outcome, digest, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -92,12 +93,6 @@ enum Applier {
                 entry.seq, Data(entry.changeSet.id), changeSet.author, changeSet.counter, entry.relayTime.seconds,
                 Data(entry.changeSet.bytes), Data(entry.changeSet.signature), outcomeText, Data(digest), Data(hash),
             ])
-        try db.run(
-            sql: """
-                INSERT INTO author_counters (public_key, counter) VALUES (?, ?)
-                ON CONFLICT (public_key) DO UPDATE SET counter = excluded.counter
-                """,
-            arguments: [changeSet.author, changeSet.counter])
     }
 }
 

@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v6-overlay", migrate: { db in try db.execute(sql: v6) })
         migrator.registerMigration("v7-outbox-pricing", migrate: { db in try db.execute(sql: v7) })
         migrator.registerMigration("v8-conflicted-index", migrate: { db in try db.execute(sql: v8) })
+        migrator.registerMigration("v9-counters-from-log", migrate: { db in try db.execute(sql: v9) })
         return migrator
     }
 
@@ -308,6 +309,12 @@ enum Migrations {
     static let v8 = """
         DROP INDEX bookings_by_status;
         CREATE INDEX bookings_conflicted ON bookings (id) WHERE status = 'Conflicted';
+        """
+
+    /// An author's last sequenced counter is read from the log's (author, counter) index (`max(counter)` is one
+    /// descent of it), instead of a table every applied entry had to update as well.
+    static let v9 = """
+        DROP TABLE author_counters;
         """
 
     /// The replicated tables whose rows make up the state digest, in the order `docs/protocol.md` lists them.
