@@ -116,12 +116,16 @@ extension ReplicaStore {
         }
     }
 
+    /// The outbox's change sets the log holds. `CROSS JOIN` keeps the outbox (a handful of rows) as the outer loop:
+    /// with a plain join SQLite's planner chose to scan the whole log and look each entry up in the outbox — on every
+    /// page a node applied, so catching up was quadratic in the log's length.
+    package static let settledSQL =
+        "SELECT o.id, o.counter, l.seq, l.outcome, l.relay_time FROM outbox o CROSS JOIN log l ON l.id = o.id"
+
     /// Deletes from the outbox every change set the log holds; the ones sequenced as rejected go to the refusals list
     /// with their reason, stamped with their entry's relay time.
     static func settle(_ db: Database) throws {
-        let settled = try Row.cachedAll(
-            db,
-            sql: "SELECT o.id, o.counter, l.seq, l.outcome, l.relay_time FROM outbox o JOIN log l ON l.id = o.id")
+        let settled = try Row.cachedAll(db, sql: settledSQL)
         for row in settled {
             let outcome = try CanonicalJSON.decode(Array((row["outcome"] as String).utf8))
             if case .string(let reason)? = outcome["reason"] {

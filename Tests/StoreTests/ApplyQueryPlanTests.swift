@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import Store
+import TestSupport
+import Testing
+
+/// Every statement a node runs while it writes locally, applies pages and settles its outbox looks rows up through
+/// an index: a statement that scans the log or the bookings costs time in proportion to the replica's size, on every
+/// page — catching up becomes quadratic. (Settling the outbox did exactly that: SQLite's planner scanned the whole
+/// log once per page applied.) The check reads SQLite's own query plans, so it holds whatever the data.
+@Suite struct ApplyQueryPlanTests {
+    static let now = UTCTime("2026-11-25T06:00:00Z")!
+    /// Tables small by nature (a node's own pending work, single rows, settings), which a statement may scan.
+    static let smallTables: Set<String> = [
+        "outbox", "outbox_pricing", "overlay", "overlay_undo", "refusals", "dismissed_conflicts", "local_meta",
+        "network_params", "platform_payee", "replica_state",
+    ]
+
+    @Test func writingApplyingAndSettlingNeverScanALargeTable() throws {
+        var harness = try StoreHarness()
+        let property = TestID.uuid(1, kind: 0xB)
+        try harness.addProperty(property)
+        let traced = TracedStatements()
+        try harness.store.writer.writeWithoutTransaction { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event { traced.insert(statement.sql) }
+            }
+        }
+        // A local write, then a page of other nodes' bookings, then the local write back from the log, settled.
+        _ = try harness.store.write(
+            [Catalogue.book(TestID.uuid(1, kind: 1), property: property, date: "2026-12-05", shift: .day)],
+            key: harness.ownerA, now: Self.now)
+        let others = (2...6).map { number in
+            harness.log.entry(
+                [
+                    Catalogue.book(
+                        TestID.uuid(number, kind: 1), property: property, date: "2026-12-0\(number)", shift: .night)
+                ],
+                by: harness.log.admin)
+        }
+        try OutboxTests.sequence(&harness, before: others)
+        #expect(try harness.store.outboxCounts().pending == 0)
+        try harness.store.writer.writeWithoutTransaction { db in db.trace(options: .statement, nil) }
+
+        let statements = traced.all.filter { sql in
+            let verb = sql.drop(while: \.isWhitespace).prefix(6).uppercased()
+            return ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(verb)
+        }
+        #expect(statements.contains { $0.contains("FROM outbox o") && $0.contains("log l ON l.id = o.id") })
+        #expect(statements.count > 20)
+        var scans: [String] = []
+        try harness.store.writer.read { db in
+            for sql in statements {
+                let statement = try db.makeStatement(sql: "EXPLAIN QUERY PLAN " + sql)
+                let nulls = StatementArguments(Array(repeating: DatabaseValue.null, count: Self.parameterCount(sql)))
+                let details = try Row.fetchAll(statement, arguments: nulls).map { $0["detail"] as String }
+                let aliases = Self.aliases(in: sql)
+                for detail in details where detail.hasPrefix("SCAN ") {
+                    let name = String(detail.dropFirst(5).prefix { $0 != " " })
+                    if !Self.smallTables.contains(aliases[name] ?? name) { scans.append("\(detail)  in  \(sql)") }
+                }
+            }
+        }
+        #expect(scans.isEmpty, "full scans of large tables:\n\(scans.joined(separator: "\n"))")
+    }
+
+    /// The `?` placeholders of a statement (the traced text has them unexpanded; none of ours has `?` in a literal).
+    static func parameterCount(_ sql: String) -> Int { sql.filter { $0 == "?" }.count }
+
+    /// `alias -> table` for `FROM t a`, `JOIN t AS a` and the like.
+    static func aliases(in sql: String) -> [String: String] {
+        let pattern = try! NSRegularExpression(
+            pattern: #"\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?"#, options: [.caseInsensitive])
+        var result: [String: String] = [:]
+        let text = sql as NSString
+        for match in pattern.matches(in: sql, range: NSRange(location: 0, length: text.length)) {
+            let table = text.substring(with: match.range(at: 1))
+            result[table] = table
+            if match.range(at: 2).location != NSNotFound {
+                let alias = text.substring(with: match.range(at: 2))
+                let keywords: Set<String> = [
+                    "WHERE", "ON", "JOIN", "LEFT", "CROSS", "INNER", "ORDER", "GROUP", "LIMIT",
+                ]
+                if !keywords.contains(alias.uppercased()) { result[alias] = table }
+            }
+        }
+        return result
+    }
+}
+
+/// Statement texts seen by a trace callback (which runs on the writer's queue).
+private final class TracedStatements: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: Set<String> = []
+
+    func insert(_ sql: String) { lock.withLock { _ = seen.insert(sql) } }
+    var all: [String] { lock.withLock { seen.sorted() } }
+}
