@@ -20,6 +20,9 @@ enum Overlay {
     /// The tables an operation may write: the digested ones and the derived occupancy.
     static let tables = Migrations.digestedTables + ["occupancy"]
 
+    /// `tables` as the NULL-terminated C array the session's table filter reads; allocated once, never freed.
+    private static let tableNames = CStringList(tables)
+
     static func isApplied(_ db: Database) throws -> Bool {
         try Int.cachedOne(db, sql: "SELECT 1 FROM overlay") != nil
     }
@@ -87,8 +90,11 @@ enum Overlay {
             throw StoreError(.database, "cannot start recording the overlay")
         }
         defer { sqlite3session_delete(session) }
-        for table in tables where sqlite3session_attach(session, table) != 0 {
-            throw StoreError(.database, "cannot record changes to \(table)")
+        // Every table, filtered to the state tables: attaching each of them by name made the session read all their
+        // schemas (a statement compiled per table) on every local write, where a write changes one or two.
+        sqlite3session_table_filter(session, hutsync_session_filter, tableNames.pointer)
+        guard sqlite3session_attach(session, nil) == 0 else {
+            throw StoreError(.database, "cannot record changes to the state tables")
         }
         try body()
         var size: Int32 = 0
@@ -120,5 +126,17 @@ enum Overlay {
                 .integrity,
                 "this node's provisional changes could not be undone (SQLite \(code)): run `hutsync node rebuild`")
         }
+    }
+}
+
+/// A NULL-terminated array of C strings that lives as long as the process.
+private final class CStringList: Sendable {
+    nonisolated(unsafe) let pointer: UnsafeMutableRawPointer
+
+    init(_ strings: [String]) {
+        let array = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: strings.count + 1)
+        for (index, string) in strings.enumerated() { array[index] = UnsafePointer(strdup(string)) }
+        array[strings.count] = nil
+        pointer = UnsafeMutableRawPointer(array)
     }
 }

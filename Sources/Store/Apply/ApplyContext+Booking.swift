@@ -28,8 +28,9 @@ extension ApplyContext {
         let status = holders.isEmpty ? body.status : "Conflicted"
         let holdUntil = status == "Pending" ? entry.relayTime.seconds + facts.holdMinutes * 60 : nil
         let conflictWith = holders.isEmpty ? nil : try canonicalText(.array(holders.map { .string($0) }))
-        try write(
-            "bookings", where: "id = ?", [body.bookingID],
+        // No booking has this id (checked above): the insert needs no digest of a row before it.
+        try insert(
+            "bookings",
             sql: """
                 INSERT INTO bookings (id, code, property_id, date, shift, status, source, amount, advance,
                     payee_method, payee_account, payee_title, guests, phone_mask, customer_ref, contact, hold_until,

@@ -83,6 +83,16 @@ struct ApplyContext {
         }
     }
 
+    /// Inserts one row into `table`, keeping the digest, when the caller has checked that no row with its key exists:
+    /// `sql` is an INSERT of exactly one row, and the row as stored comes back from its `RETURNING *`.
+    mutating func insert(_ table: String, sql: String, _ arguments: StatementArguments) throws {
+        var digest = digest
+        try RowEncoding.forEachHash(db, table: table, sql: sql + " RETURNING *", arguments: arguments) {
+            digest.add($0)
+        }
+        self.digest = digest
+    }
+
     /// The property, or `property.unknown`.
     func property(_ id: String) throws -> PropertyFacts {
         guard
