@@ -63,6 +63,17 @@ enum CanonicalWriter {
         guard !limits || string.utf8.count <= WireLimits.stringBytes else {
             throw WireError(.stringTooLong, "strings are limited to \(WireLimits.stringBytes) UTF-8 bytes")
         }
+        // Fast path (base64 change sets, hex keys, ids — most of what a relay writes): one pass over the contiguous
+        // UTF-8 finds nothing to escape and nothing outside ASCII (which is always NFC), and the bytes go out whole.
+        let plain = string.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
+        if plain == true {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         guard CanonicalJSON.isNFC(string) else {
             throw WireError(.notNFC, "strings must be in Unicode NFC")
         }
