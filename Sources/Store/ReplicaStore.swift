@@ -203,12 +203,22 @@ extension ReplicaStore {
 
     /// The role and owner of `key` in the registry at this replica's position, or nil when it is not enrolled.
     package func enrolment(of key: PublicKey) throws -> (role: String, ownerID: String?, revoked: Bool)? {
-        try writer.read { db in
-            try Row.cachedOne(
-                db, sql: "SELECT role, owner_id, revoked_seq FROM keys WHERE public_key = ?", arguments: [key.hex]
-            )
-            .map { ($0["role"], $0["owner_id"], ($0["revoked_seq"] as Int?) != nil) }
-        }
+        try writer.read { db in try Self.enrolment(db, of: key) }
+    }
+
+    /// ``enrolment(of:)`` inside a transaction.
+    package static func enrolment(_ db: Database, of key: PublicKey) throws -> (
+        role: String, ownerID: String?, revoked: Bool
+    )? {
+        try Row.cachedOne(
+            db, sql: "SELECT role, owner_id, revoked_seq FROM keys WHERE public_key = ?", arguments: [key.hex]
+        )
+        .map { ($0["role"], $0["owner_id"], ($0["revoked_seq"] as Int?) != nil) }
+    }
+
+    /// A local fact inside a transaction, or nil.
+    package static func meta(_ db: Database, _ key: String) throws -> String? {
+        try String.cachedOne(db, sql: "SELECT value FROM local_meta WHERE key = ?", arguments: [key])
     }
 
     /// The unrevoked relay keys of the registry in the sequenced state (a node verifies the signed head with them);

@@ -89,10 +89,10 @@ extension NodeFolder {
             amount: amount, advance: advance, payee: quote?.payee, guests: request.guests,
             phoneMask: String(phone.suffix(3)),
             contact: contact)
-        _ = try write([.bookingCreate(create)], refuseConflicts: true)
-        guard let record = try read({ try store.localBookings(id: id, now: now).first }) else {
-            throw SyncError(.badInput, "the booking was written but cannot be read back")
+        let (_, _, record) = try write([.bookingCreate(create)], refuseConflicts: true) { db in
+            try ReplicaStore.localBookings(db, id: id).first
         }
+        guard let record else { throw SyncError(.badInput, "the booking was written but cannot be read back") }
         return record
     }
 

@@ -1,3 +1,4 @@
+package import GRDB
 package import Store
 package import Wire
 
@@ -7,23 +8,34 @@ extension NodeFolder {
     package func write(_ operations: [Operation], refuseConflicts: Bool = false) throws(SyncError)
         -> (SignedChangeSet, Outcome)
     {
+        let (signed, outcome, _) = try write(operations, refuseConflicts: refuseConflicts, readBack: { _ in () })
+        return (signed, outcome)
+    }
+
+    /// The same, with `readBack` run on the local view with the write in it, in the write's transaction (the
+    /// enrolment check and the clock offset are read there too: a local write is one transaction).
+    package func write<T>(
+        _ operations: [Operation], refuseConflicts: Bool = false, readBack: (Database) throws -> T
+    ) throws(SyncError) -> (SignedChangeSet, Outcome, T) {
         let (key, store) = try open()
-        let enrolment: (role: String, ownerID: String?, revoked: Bool)?
-        do { enrolment = try store.enrolment(of: key.publicKey) } catch {
-            throw SyncError(.badInput, "cannot read this node's store: \(error)")
-        }
-        guard let enrolment, !enrolment.revoked else {
-            throw SyncError(
-                .notEnrolled,
-                enrolment == nil
-                    ? "this node's key is not enrolled yet: ask an admin to grant \(key.publicKey.hex), then `hutsync node sync`"
-                    : "this node's key was revoked")
-        }
-        let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
         do {
             return try store.write(
-                operations, key: key, now: UTCTime(seconds: UTCTime.now().seconds + offset),
-                refuseConflicts: refuseConflicts)
+                operations, key: key,
+                now: { db in
+                    let enrolment = try ReplicaStore.enrolment(db, of: key.publicKey)
+                    guard let enrolment, !enrolment.revoked else {
+                        throw SyncError(
+                            .notEnrolled,
+                            enrolment == nil
+                                ? "this node's key is not enrolled yet: ask an admin to grant \(key.publicKey.hex), then `hutsync node sync`"
+                                : "this node's key was revoked")
+                    }
+                    let offset = try ReplicaStore.meta(db, "clock_offset_s").flatMap { Int($0) } ?? 0
+                    return UTCTime(seconds: UTCTime.now().seconds + offset)
+                },
+                refuseConflicts: refuseConflicts, readBack: readBack)
+        } catch let error as SyncError {
+            throw error
         } catch let rejection as Rejection {
             throw SyncError(.badInput, Self.explain(rejection))
         } catch {

@@ -53,6 +53,13 @@ import Wire
         let early = try CLI.run(["node", "sync", "--data", node("owner"), "--json"])
         #expect(early.status == 4)
         #expect(early.stderr.contains("key grant --public-key \(ownerKey)"))
+        // A local write before the grant arrives: refused in the write's own transaction, nothing queued.
+        let unenrolled = try CLI.run([
+            "node", "owner", "add", "--data", node("owner"), "--name", "Bilal", "--phone", "0300 7654321", "--json",
+        ])
+        #expect(unenrolled.status == 4)
+        #expect(unenrolled.stderr.contains("this node's key is not enrolled yet"), "\(unenrolled.stderr)")
+        #expect(try status(node("owner"))["pending"] as? Int == 0)
 
         // The admin node enrols the owner: owner add, then a grant naming the owner still in its outbox.
         let added = try CLI.run([

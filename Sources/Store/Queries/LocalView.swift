@@ -1,4 +1,4 @@
-import GRDB
+package import GRDB
 package import Wire
 
 /// One shift's state in the local view, and whether only this node's unsent change sets make it so.
@@ -100,39 +100,48 @@ extension ReplicaStore {
         propertyID: String? = nil, status: String? = nil, from: String? = nil, to: String? = nil, code: String? = nil,
         id: String? = nil, limit: Int? = nil, now: UTCTime
     ) throws -> [BookingRecord] {
-        let applied = try position().appliedSeq
-        return try withLocalView(now: now) { db in
-            var conditions = ["1 = 1"]
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            for (column, op, value) in [
-                ("property_id", "=", propertyID), ("status", "=", status), ("date", ">=", from), ("date", "<=", to),
-                ("code", "=", code), ("id", "=", id),
-            ] {
-                if let value {
-                    conditions.append("\(column) \(op) ?")
-                    arguments.append(value)
-                }
+        try withLocalView(now: now) { db in
+            try Self.localBookings(
+                db, propertyID: propertyID, status: status, from: from, to: to, code: code, id: id, limit: limit)
+        }
+    }
+
+    /// ``localBookings(propertyID:status:from:to:code:id:limit:now:)`` inside a transaction on the local view.
+    package static func localBookings(
+        _ db: Database, propertyID: String? = nil, status: String? = nil, from: String? = nil, to: String? = nil,
+        code: String? = nil, id: String? = nil, limit: Int? = nil
+    ) throws -> [BookingRecord] {
+        let applied = try StateRow.fetch(db).appliedSeq
+        var conditions = ["1 = 1"]
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        for (column, op, value) in [
+            ("property_id", "=", propertyID), ("status", "=", status), ("date", ">=", from), ("date", "<=", to),
+            ("code", "=", code), ("id", "=", id),
+        ] {
+            if let value {
+                conditions.append("\(column) \(op) ?")
+                arguments.append(value)
             }
-            let order =
-                "ORDER BY date, CASE shift WHEN 'Day' THEN 0 WHEN 'Night' THEN 1 WHEN 'Full Day' THEN 2 ELSE 3 END, id"
-            let sql =
-                "SELECT * FROM bookings WHERE \(conditions.joined(separator: " AND ")) \(order)"
-                + (limit.map { " LIMIT \($0)" } ?? "")
-            return try Row.cachedAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                let created: Int = row["created_seq"]
-                let updated: Int = row["updated_seq"]
-                let conflicts = (row["conflict_with"] as String?).flatMap { try? CanonicalJSON.decode(Array($0.utf8)) }
-                var holders: [String] = []
-                if case .array(let items)? = conflicts {
-                    holders = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
-                }
-                return BookingRecord(
-                    id: row["id"], code: row["code"], propertyID: row["property_id"], date: row["date"],
-                    shift: row["shift"],
-                    status: row["status"], source: row["source"], amount: row["amount"], advance: row["advance"],
-                    seq: created <= applied ? created : nil, provisional: updated > applied, conflictWith: holders,
-                    holdUntil: row["hold_until"])
+        }
+        let order =
+            "ORDER BY date, CASE shift WHEN 'Day' THEN 0 WHEN 'Night' THEN 1 WHEN 'Full Day' THEN 2 ELSE 3 END, id"
+        let sql =
+            "SELECT * FROM bookings WHERE \(conditions.joined(separator: " AND ")) \(order)"
+            + (limit.map { " LIMIT \($0)" } ?? "")
+        return try Row.cachedAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            let created: Int = row["created_seq"]
+            let updated: Int = row["updated_seq"]
+            let conflicts = (row["conflict_with"] as String?).flatMap { try? CanonicalJSON.decode(Array($0.utf8)) }
+            var holders: [String] = []
+            if case .array(let items)? = conflicts {
+                holders = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
             }
+            return BookingRecord(
+                id: row["id"], code: row["code"], propertyID: row["property_id"], date: row["date"],
+                shift: row["shift"],
+                status: row["status"], source: row["source"], amount: row["amount"], advance: row["advance"],
+                seq: created <= applied ? created : nil, provisional: updated > applied, conflictWith: holders,
+                holdUntil: row["hold_until"])
         }
     }
 
