@@ -2,9 +2,9 @@
 #define HUTSYNC_CSQLITESESSION_SHIM_H
 // The SQLite session extension (https://sqlite.org/sessionintro.html), which Debian's libsqlite3 is built with. Its
 // declarations in <sqlite3.h> are behind SQLITE_ENABLE_SESSION, and GRDB imports that header on its own, so the few
-// functions the node's overlay uses are declared here (prefixed names wrap the ones GRDB also declares).
+// functions needed are declared here. The node's overlay undo written by versions before the undo log were inverted
+// session changesets: applying one takes it back. (The tests record such a changeset with the session functions.)
 #include <stdlib.h>
-#include <string.h>
 
 struct sqlite3;
 struct sqlite3_session;
@@ -13,10 +13,9 @@ struct sqlite3_changeset_iter;
 int sqlite3session_create(struct sqlite3 *db, const char *zDb, struct sqlite3_session **ppSession);
 void sqlite3session_delete(struct sqlite3_session *pSession);
 int sqlite3session_attach(struct sqlite3_session *pSession, const char *zTab);
-void sqlite3session_table_filter(
-    struct sqlite3_session *pSession, int (*xFilter)(void *pCtx, const char *zTab), void *pCtx);
 int sqlite3session_changeset(struct sqlite3_session *pSession, int *pnChangeset, void **ppChangeset);
 int sqlite3changeset_invert(int nIn, const void *pIn, int *pnOut, void **ppOut);
+
 int sqlite3changeset_apply(
     struct sqlite3 *db, int nChangeset, void *pChangeset, int (*xFilter)(void *pCtx, const char *zTab),
     int (*xConflict)(void *pCtx, int eConflict, struct sqlite3_changeset_iter *p), void *pCtx);
@@ -29,14 +28,5 @@ static inline void hutsync_sqlite3_free(void *p) { sqlite3_free(p); }
 static inline int hutsync_changeset_abort(void *ctx, int conflict, struct sqlite3_changeset_iter *iter) {
     (void)ctx; (void)conflict; (void)iter;
     return 2;
-}
-/// Table filter for a session attached to every table: records a table only when its name is in the NULL-terminated
-/// list `ctx` points to. The session then looks up a table's columns only when the table is first changed, instead
-/// of for every listed table up front.
-static inline int hutsync_session_filter(void *ctx, const char *table) {
-    for (const char *const *name = (const char *const *)ctx; *name; name++) {
-        if (strcmp(*name, table) == 0) return 1;
-    }
-    return 0;
 }
 #endif

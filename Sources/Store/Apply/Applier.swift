@@ -34,7 +34,16 @@ enum Applier {
     static func applyOperations(_ entry: SequencedEntry, digest: DigestSum, in db: Database) throws -> (
         Outcome, DigestSum
     ) {
-        var context = ApplyContext(db: db, entry: entry, digest: digest)
+        let (outcome, digest, _) = try applyOperations(entry, digest: digest, recordingUndo: false, in: db)
+        return (outcome, digest)
+    }
+
+    /// The same, with what undoes the entry's writes when `recordingUndo` (empty when it was rejected: nothing
+    /// stays to undo).
+    static func applyOperations(_ entry: SequencedEntry, digest: DigestSum, recordingUndo: Bool, in db: Database)
+        throws -> (Outcome, DigestSum, UndoLog?)
+    {
+        var context = ApplyContext(db: db, entry: entry, digest: digest, recordingUndo: recordingUndo)
         // A savepoint through the statement cache (GRDB's `inSavepoint` compiles its statements every time).
         try db.run(sql: "SAVEPOINT apply")
         do {
@@ -46,7 +55,7 @@ enum Applier {
         } catch let rejection as Rejection {
             try db.run(sql: "ROLLBACK TO apply")
             try db.run(sql: "RELEASE apply")
-            return (.rejected(rejection), digest)
+            return (.rejected(rejection), digest, recordingUndo ? UndoLog() : nil)
         } catch {
             // Not a domain refusal: the caller's transaction fails with the original error.
             try? db.run(sql: "ROLLBACK TO apply")
@@ -54,7 +63,7 @@ enum Applier {
             throw error
         }
         try db.run(sql: "RELEASE apply")
-        return (context.conflicted ? .conflicted : .applied, context.digest)
+        return (context.conflicted ? .conflicted : .applied, context.digest, context.undo)
     }
 
     /// What a correct relay always gives: the next sequence, a relay time that does not go back, the author's next

@@ -30,7 +30,7 @@ extension ApplyContext {
         let conflictWith = holders.isEmpty ? nil : try canonicalText(.array(holders.map { .string($0) }))
         // No booking has this id (checked above): the insert needs no digest of a row before it.
         try insert(
-            "bookings",
+            "bookings", where: "id = ?", [body.bookingID],
             sql: """
                 INSERT INTO bookings (id, code, property_id, date, shift, status, source, amount, advance,
                     payee_method, payee_account, payee_title, guests, phone_mask, customer_ref, contact, hold_until,

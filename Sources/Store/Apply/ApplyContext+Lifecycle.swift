@@ -43,7 +43,7 @@ extension ApplyContext {
     }
 
     /// Takes the booking's units again (a late confirmation, a revived proof, a reinstatement), or `slot.taken`.
-    func reoccupy(_ booking: BookingFacts) throws {
+    mutating func reoccupy(_ booking: BookingFacts) throws {
         let holders = try holders(of: booking.units, propertyID: booking.propertyID)
         guard holders.isEmpty else { throw Rejection(reason: .slotTaken, holders: holders) }
         try occupy(booking.units, propertyID: booking.propertyID, kind: "booking", holderID: booking.id)

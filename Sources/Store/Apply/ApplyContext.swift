@@ -9,11 +9,19 @@ struct ApplyContext {
     var digest: DigestSum
     var conflicted = false
     var author = Author(publicKey: "", role: .admin, ownerID: nil)
+    /// What undoes this entry's writes, when they are to be undone (a node's overlay); nil otherwise.
+    var undo: UndoLog?
 
-    init(db: Database, entry: SequencedEntry, digest: DigestSum) {
+    init(db: Database, entry: SequencedEntry, digest: DigestSum, recordingUndo: Bool = false) {
         self.db = db
         self.entry = entry
         self.digest = digest
+        self.undo = recordingUndo ? UndoLog() : nil
+    }
+
+    /// Keeps, for the undo log if there is one, the rows of `table` that `filter` selects before a write to them.
+    mutating func recordUndo(_ table: String, where filter: String, _ keys: StatementArguments) throws {
+        try undo?.record(db, table: table, filter: filter, keys: keys)
     }
 
     var seq: Int { entry.seq }
@@ -78,6 +86,11 @@ struct ApplyContext {
         _ table: String, where filter: String, _ keys: StatementArguments, sql: String, _ arguments: StatementArguments
     ) throws {
         let db = db
+        if undo != nil {
+            // A provisional application: its digest is not kept, its undo is.
+            try recordUndo(table, where: filter, keys)
+            return try db.step(sql: sql, arguments: arguments)
+        }
         try digest.tracking(db, table: table, filter: filter, arguments: keys) {
             try db.step(sql: sql, arguments: arguments)
         }
@@ -85,7 +98,13 @@ struct ApplyContext {
 
     /// Inserts one row into `table`, keeping the digest, when the caller has checked that no row with its key exists:
     /// `sql` is an INSERT of exactly one row, and the row as stored comes back from its `RETURNING *`.
-    mutating func insert(_ table: String, sql: String, _ arguments: StatementArguments) throws {
+    mutating func insert(
+        _ table: String, where filter: String, _ keys: StatementArguments, sql: String, _ arguments: StatementArguments
+    ) throws {
+        if undo != nil {
+            try recordUndo(table, where: filter, keys)
+            return try db.step(sql: sql, arguments: arguments)
+        }
         var digest = digest
         try RowEncoding.forEachHash(db, table: table, sql: sql + " RETURNING *", arguments: arguments) {
             digest.add($0)
@@ -128,15 +147,19 @@ struct ApplyContext {
         return holders
     }
 
-    func occupy(_ units: [SlotUnit], propertyID: String, kind: String, holderID: String) throws {
+    mutating func occupy(_ units: [SlotUnit], propertyID: String, kind: String, holderID: String) throws {
         for unit in units {
+            try recordUndo(
+                "occupancy", where: "property_id = ? AND date = ? AND half = ?",
+                [propertyID, unit.date.description, unit.half.rawValue])
             try db.step(
                 sql: "INSERT INTO occupancy (property_id, date, half, holder_kind, holder_id) VALUES (?, ?, ?, ?, ?)",
                 arguments: [propertyID, unit.date.description, unit.half.rawValue, kind, holderID])
         }
     }
 
-    func release(holderID: String) throws {
+    mutating func release(holderID: String) throws {
+        try recordUndo("occupancy", where: "holder_id = ?", [holderID])
         try db.step(sql: "DELETE FROM occupancy WHERE holder_id = ?", arguments: [holderID])
     }
 }
