@@ -1,3 +1,4 @@
+import CSQLiteSession
 import Foundation
 package import GRDB
 
@@ -12,6 +13,7 @@ package struct ReplicaStore: Sendable {
     /// The simulation may pass `durable: false` (`synchronous=OFF`: a crash of the machine could lose the last
     /// transactions, a crash of the process cannot) and `reverseUnorderedSelects` to flush out order-dependent SQL.
     package init(path: String, durable: Bool = true, reverseUnorderedSelects: Bool = false) throws {
+        _ = Self.sqliteConfigured
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -33,6 +35,10 @@ package struct ReplicaStore: Sendable {
         }
         try self.init(writer: pool)
     }
+
+    /// Process-wide SQLite settings, made once before the first database opens (see
+    /// `hutsync_sqlite3_disable_memstatus`).
+    private static let sqliteConfigured: Void = { _ = hutsync_sqlite3_disable_memstatus() }()
 
     /// Uses an existing writer (tests use real files; an in-memory queue only for pure SQL unit tests).
     package init(writer: any DatabaseWriter) throws {
