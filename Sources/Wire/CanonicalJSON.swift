@@ -55,10 +55,16 @@ package enum CanonicalJSON {
     package static func isValidKey<S: Sequence<UInt8>>(_ key: S) -> Bool {
         var any = false
         for byte in key {
-            guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F else { return false }
+            guard isKeyByte(byte) else { return false }
             any = true
         }
         return any
+    }
+
+    /// Whether `byte` may appear in an object key: `[a-z0-9_]`.
+    @inline(__always)
+    static func isKeyByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
     }
 
     /// Whether a string is in Unicode Normalization Form C.

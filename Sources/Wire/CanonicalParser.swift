@@ -33,7 +33,8 @@ struct CanonicalParser {
 
     func expectEnd() throws(WireError) {
         guard index < bytes.count else { return }
-        if [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) {
+        let byte = bytes[index]
+        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
             throw fail(.whitespace, "insignificant whitespace is not allowed")
         }
         throw fail(.trailingData, "data after the end of the value")
@@ -91,25 +92,24 @@ struct CanonicalParser {
     private mutating func parseObject(depth: Int) throws(WireError) -> JSONValue {
         try enter(depth)
         var members: [JSONMember] = []
-        var keys: [[UInt8]] = []
         if try peek() == UInt8(ascii: "}") {
             index += 1
             return .object(members)
         }
+        // The previous key, as a range of `bytes`: keys are never escaped (an escape stands for a byte outside
+        // `[a-z0-9_]`), so a valid key's bytes are its bytes in the input.
+        var previousKey = 0..<0
         while true {
             let keyStart = index
             let found = try peek()
             guard found == UInt8(ascii: "\"") else { throw unexpected(found, expecting: "a key") }
-            let key = try parseString()
-            let keyBytes = Array(key.utf8)
-            guard CanonicalJSON.isValidKey(keyBytes) else {
-                throw WireError(.badKey, "object keys are non-empty and use only a-z, 0-9 and _", offset: keyStart)
+            let keyRange = try parseKey()
+            if !previousKey.isEmpty, !Self.precedes(bytes[previousKey], bytes[keyRange]) {
+                throw Self.orderError(bytes[keyRange], after: members, offset: keyStart)
             }
-            if let last = keys.last, !last.lexicographicallyPrecedes(keyBytes) {
-                throw Self.orderError(keyBytes, after: keys, offset: keyStart)
-            }
-            keys.append(keyBytes)
+            previousKey = keyRange
             try expect(UInt8(ascii: ":"), "':'")
+            let key = String(decoding: bytes[keyRange], as: UTF8.self)
             members.append(JSONMember(key, try parseValue(depth: depth + 1)))
             let byte = try peek()
             index += 1
@@ -121,16 +121,44 @@ struct CanonicalParser {
         }
     }
 
-    /// Keys so far are strictly increasing, so a binary search tells a duplicate from a misplaced key.
-    private static func orderError(_ key: [UInt8], after keys: [[UInt8]], offset: Int) -> WireError {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let mid = (low + high) / 2
-            if keys[mid].lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+    /// Reads a key (at its opening quote) and returns the range of its bytes between the quotes. A key of plain
+    /// `[a-z0-9_]` bytes within the string limit is read in place; anything else is read as a string first, so that
+    /// its errors come in the same order as for any string (a bad escape, then a bad key).
+    private mutating func parseKey() throws(WireError) -> Range<Int> {
+        let keyStart = index
+        let start = index + 1
+        let limit = limits ? WireLimits.stringBytes : Int.max
+        var end = start
+        while end < bytes.count, end - start <= limit, CanonicalJSON.isKeyByte(bytes[end]) { end += 1 }
+        if end < bytes.count, end > start, end - start <= limit, bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            return start..<end
         }
+        let key = try parseString()
+        guard CanonicalJSON.isValidKey(key.utf8) else {
+            throw WireError(.badKey, "object keys are non-empty and use only a-z, 0-9 and _", offset: keyStart)
+        }
+        // A valid key has no escapes, so its input bytes are the key's bytes.
+        return start..<(index - 1)
+    }
+
+    /// Byte order of two keys (`lexicographicallyPrecedes`, without its iterator overhead).
+    private static func precedes(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Bool {
+        var left = lhs.startIndex
+        var right = rhs.startIndex
+        while left < lhs.endIndex, right < rhs.endIndex {
+            if lhs[left] != rhs[right] { return lhs[left] < rhs[right] }
+            left += 1
+            right += 1
+        }
+        return left == lhs.endIndex && right < rhs.endIndex
+    }
+
+    /// A key that does not come after the previous one is a duplicate if an earlier member has it (keys so far are
+    /// valid ASCII, so comparing strings compares bytes), otherwise misplaced.
+    private static func orderError(_ key: ArraySlice<UInt8>, after members: [JSONMember], offset: Int) -> WireError {
         let name = String(decoding: key, as: UTF8.self)
-        if low < keys.count, keys[low] == key {
+        if members.contains(where: { $0.key == name }) {
             return WireError(.duplicateKey, "the key \"\(name)\" appears twice", offset: offset)
         }
         return WireError(.unsortedKeys, "the key \"\(name)\" is out of byte order", offset: offset)
@@ -156,7 +184,9 @@ struct CanonicalParser {
             }
             index += 1
         }
-        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+        if index < bytes.count,
+            bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")
+        {
             throw WireError(.float, "numbers are integers only: no fractions or exponents", offset: start)
         }
         if negative, magnitude == 0 {
@@ -166,6 +196,24 @@ struct CanonicalParser {
     }
 
     private mutating func parseString() throws(WireError) -> String {
+        // Fast path: printable ASCII without escapes, within the limit, is the string's bytes in place.
+        let start = index + 1
+        let limit = limits ? WireLimits.stringBytes : Int.max
+        var end = start
+        while end < bytes.count, end - start <= limit {
+            let byte = bytes[end]
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\"), byte != UInt8(ascii: "\"") else { break }
+            end += 1
+        }
+        if end < bytes.count, end - start <= limit, bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        return try parseStringSlowly()
+    }
+
+    /// Reads any string, byte by byte: escapes, UTF-8 checks, NFC and the length limit.
+    private mutating func parseStringSlowly() throws(WireError) -> String {
         index += 1  // the opening quote
         var out: [UInt8] = []
         var sawNonASCII = false
@@ -242,8 +290,8 @@ struct CanonicalParser {
             }
         }
         index += 4
-        let shortForms: Set<Int> = [0x08, 0x09, 0x0A, 0x0C, 0x0D]
-        guard value < 0x20, !shortForms.contains(value), lowerCase else {
+        let shortForm = value == 0x08 || value == 0x09 || value == 0x0A || value == 0x0C || value == 0x0D
+        guard value < 0x20, !shortForm, lowerCase else {
             throw WireError(
                 .nonCanonicalEscape,
                 "\\u escapes are only for controls without a short form, in lower-case hex",

@@ -15,26 +15,39 @@ package enum Hex {
 
     /// Strict lower-case hex; `byteCount` (when given) is the exact length the decoded value must have.
     package static func decode(_ string: String, byteCount: Int? = nil) throws(WireError) -> [UInt8] {
-        let utf8 = Array(string.utf8)
+        let utf8 = string.utf8
         guard utf8.count % 2 == 0, byteCount.map({ utf8.count == $0 * 2 }) ?? true else {
             throw WireError(.badHex, "expected \(byteCount.map { "\($0 * 2) " } ?? "")lower-case hex characters")
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
-                throw WireError(.badHex, "expected lower-case hex characters")
+        let decoded = utf8.withContiguousStorageIfAvailable(decode) ?? Array(utf8).withUnsafeBufferPointer(decode)
+        guard let decoded else { throw WireError(.badHex, "expected lower-case hex characters") }
+        return decoded
+    }
+
+    /// The bytes of an even number of lower-case hex characters, or nil for any other character.
+    private static func decode(_ utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var valid = true
+        let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, initialized in
+            var index = 0
+            while index < utf8.count {
+                guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
+                    valid = false
+                    break
+                }
+                buffer[index / 2] = high << 4 | low
+                index += 2
             }
-            out.append(high << 4 | low)
-            index += 2
+            initialized = index / 2
         }
-        return out
+        return valid ? out : nil
     }
 
     /// Whether `string` is exactly `byteCount` bytes of lower-case hex.
     package static func isValid(_ string: String, byteCount: Int) -> Bool {
-        string.utf8.count == byteCount * 2 && string.utf8.allSatisfy { nibble($0) != nil }
+        let utf8 = string.utf8
+        guard utf8.count == byteCount * 2 else { return false }
+        return utf8.withContiguousStorageIfAvailable { $0.allSatisfy { nibble($0) != nil } }
+            ?? utf8.allSatisfy { nibble($0) != nil }
     }
 
     private static func nibble(_ byte: UInt8) -> UInt8? {
@@ -58,7 +71,24 @@ package enum Base64 {
         return String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Decodes canonical base64: groups of four characters of the standard alphabet, the last one padded with `=`
+    /// to four, and the bits that the padding leaves over zero.
+    ///
+    /// This is what libsodium's `sodium_base642bin` (with padding, no ignored characters) accepts on inputs of a
+    /// multiple of four characters, decoded here without a copy of the string and several times faster: it runs on
+    /// every change set of every pull page. Except for one thing, kept for compatibility: libsodium reads every byte
+    /// from 0x80 up as if it were `/`, so `"éééé"` decodes to six 0xFF bytes. A string with such bytes goes to
+    /// libsodium as before.
     package static func decode(_ string: String) throws(WireError) -> [UInt8] {
+        let utf8 = string.utf8
+        let decoded = utf8.withContiguousStorageIfAvailable(decode) ?? Array(utf8).withUnsafeBufferPointer(decode)
+        if let decoded { return decoded }
+        if utf8.contains(where: { $0 >= 0x80 }) { return try decodeWithSodium(string) }
+        throw WireError(.badBase64, "not canonical base64")
+    }
+
+    /// The decoding through libsodium, for strings with bytes from 0x80 up.
+    private static func decodeWithSodium(_ string: String) throws(WireError) -> [UInt8] {
         Sodium.ensureReady()
         let input = Array(string.utf8)
         var out = [UInt8](repeating: 0, count: input.count / 4 * 3 + 3)
@@ -73,5 +103,61 @@ package enum Base64 {
         // libsodium accepts a missing final padding group in some cases; canonical form requires a length of 4k.
         guard status == 0, input.count % 4 == 0 else { throw WireError(.badBase64, "not canonical base64") }
         return Array(out.prefix(length))
+    }
+
+    /// The value of each base64 character; 0xFF for every other byte (`=` included).
+    private static let values: [UInt8] = {
+        var values = [UInt8](repeating: 0xFF, count: 256)
+        for (value, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            values[Int(character)] = UInt8(value)
+        }
+        return values
+    }()
+
+    /// The bytes that canonical base64 `input` stands for, or nil if it is not canonical base64.
+    private static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard input.count % 4 == 0 else { return nil }
+        guard input.count > 0 else { return [] }
+        let equals = UInt8(ascii: "=")
+        let padding = input[input.count - 1] != equals ? 0 : input[input.count - 2] != equals ? 1 : 2
+        let groups = input.count / 4
+        var valid = true
+        let out = values.withUnsafeBufferPointer { values in
+            [UInt8](unsafeUninitializedCapacity: groups * 3 - padding) { buffer, initialized in
+                initialized = 0
+                // Whole groups: four characters, three bytes.
+                for group in 0..<(padding == 0 ? groups : groups - 1) {
+                    let a = values[Int(input[group * 4])]
+                    let b = values[Int(input[group * 4 + 1])]
+                    let c = values[Int(input[group * 4 + 2])]
+                    let d = values[Int(input[group * 4 + 3])]
+                    guard (a | b | c | d) & 0x80 == 0 else {
+                        valid = false
+                        return
+                    }
+                    buffer[group * 3] = a << 2 | b >> 4
+                    buffer[group * 3 + 1] = b << 4 | c >> 2
+                    buffer[group * 3 + 2] = c << 6 | d
+                }
+                guard padding > 0 else {
+                    initialized = groups * 3
+                    return
+                }
+                // The padded last group: two characters and `==` (one byte, 4 bits over) or three and `=` (two
+                // bytes, 2 bits over).
+                let last = (groups - 1) * 4
+                let a = values[Int(input[last])]
+                let b = values[Int(input[last + 1])]
+                let c = padding == 1 ? values[Int(input[last + 2])] : 0
+                guard (a | b | c) & 0x80 == 0, padding == 1 ? c & 0x03 == 0 : b & 0x0F == 0 else {
+                    valid = false
+                    return
+                }
+                buffer[(groups - 1) * 3] = a << 2 | b >> 4
+                if padding == 1 { buffer[(groups - 1) * 3 + 1] = b << 4 | c >> 2 }
+                initialized = groups * 3 - padding
+            }
+        }
+        return valid ? out : nil
     }
 }

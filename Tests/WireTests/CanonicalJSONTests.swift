@@ -113,6 +113,57 @@ private func code(of text: String) -> WireError.Code? {
         #expect(throws: WireError.self) { try CanonicalJSON.decode(Array("[1,2]".utf8), maxBytes: 4) }
     }
 
+    /// Plain ASCII strings and keys are read in place; the limits, escapes and key rules hold the same for them as
+    /// for strings read byte by byte, with the same offsets.
+    @Test func stringsAndKeysReadInPlaceKeepTheLimitsAndRules() throws {
+        let limit = WireLimits.stringBytes
+        let longest = String(repeating: "x", count: limit)
+        #expect(try decode("\"\(longest)\"") == .string(longest))
+        let tooLong = #expect(throws: WireError.self) { try decode("\"\(longest)x\"") }
+        #expect(tooLong?.code == .stringTooLong)
+        #expect(tooLong?.offset == limit + 2)  // just past the first byte over the limit
+        // Unlimited reading (pull pages) takes longer strings, and keys.
+        let longer = String(repeating: "x", count: limit + 10)
+        #expect(try CanonicalJSON.decodeUnlimited(Array("\"\(longer)\"".utf8)) == .string(longer))
+        #expect(
+            try CanonicalJSON.decodeUnlimited(Array("{\"\(longer)\":1}".utf8)) == .object([JSONMember(longer, .int(1))])
+        )
+        #expect(code(of: "{\"\(String(repeating: "k", count: limit))\":1}") == nil)
+        #expect(code(of: "{\"\(String(repeating: "k", count: limit + 1))\":1}") == .stringTooLong)
+        // Any printable ASCII, DEL included; escapes and other bytes after a plain start are still read.
+        #expect(try decode("\"a~\u{7F} !\"") == .string("a~\u{7F} !"))
+        #expect(try decode(#""abc\ndef""#) == .string("abc\ndef"))
+        #expect(try decode("\"abcé\"") == .string("abcé"))
+        #expect(code(of: "\"abc\u{1}\"") == .controlCharacter)
+        #expect(code(of: #""abc\/""#) == .nonCanonicalEscape)
+        #expect(code(of: #""abc"#) == .unexpectedEnd)
+    }
+
+    @Test func keysAreCheckedAsStringsFirstThenAsKeys() {
+        // A string error inside a key comes before the key rule; a readable string that is no key is a bad key.
+        #expect(code(of: #"{"a\u0061":1}"#) == .nonCanonicalEscape)
+        #expect(code(of: #"{"a\/":1}"#) == .nonCanonicalEscape)
+        #expect(code(of: #"{"a"#) == .unexpectedEnd)
+        #expect(code(of: #"{"a\n":1}"#) == .badKey)
+        #expect(code(of: #"{"aé":1}"#) == .badKey)
+        #expect(code(of: #"{"a":1,"b\t":2}"#) == .badKey)
+        // A bad key is refused where the key starts, before its order is looked at.
+        let badKey = #expect(throws: WireError.self) { try decode(#"{"b":1,"A":2}"#) }
+        #expect(badKey?.code == .badKey)
+        #expect(badKey?.offset == 7)
+        // Duplicates are found among all earlier keys, not only the one just before.
+        let duplicate = #expect(throws: WireError.self) { try decode(#"{"a":1,"b":2,"c":3,"b":4}"#) }
+        #expect(duplicate?.code == .duplicateKey)
+        #expect(duplicate?.message == #"the key "b" appears twice"#)
+        #expect(duplicate?.offset == 19)
+        let unsorted = #expect(throws: WireError.self) { try decode(#"{"a":1,"c":2,"ab":3}"#) }
+        #expect(unsorted?.code == .unsortedKeys)
+        #expect(unsorted?.message == #"the key "ab" is out of byte order"#)
+        // A key that is a prefix of the next one comes first.
+        #expect(code(of: #"{"a":1,"a_":2,"ab":3,"b":4}"#) == nil)
+        #expect(code(of: #"{"ab":1,"a":2}"#) == .unsortedKeys)
+    }
+
     @Test func errorsCarryTheOffset() {
         do {
             _ = try decode(#"{"a":1,"b":1.5}"#)

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -90,6 +91,71 @@ import Testing
         for bad in ["aGkhPw=", "aGkhPw", "aGkhPx==", "aGk hPw==", "aGkhPw==\n", "aGkh_w=="] {
             #expect(wireErrorCode { _ = try Base64.decode(bad) } == .badBase64, "\(bad)")
         }
+    }
+
+    @Test func base64RoundTripsEveryLength() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in Array(0...70) + [WireLimits.changeSetBytes] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(try Base64.decode(Base64.encode(bytes)) == bytes, "\(length) bytes")
+        }
+        #expect(try Base64.decode("") == [])
+        #expect(try Base64.decode("+/+/") == [0xFB, 0xFF, 0xBF])
+    }
+
+    /// Every ASCII string of one or two groups over characters around the edge cases (values with and without low
+    /// bits, padding, characters of other alphabets) is accepted exactly when it is the encoding of the bytes it
+    /// decodes to: Foundation's lenient decoder and libsodium's encoder are the oracle.
+    @Test func base64AcceptsExactlyTheCanonicalForms() throws {
+        let characters = ["A", "B", "E", "Q", "g", "w", "/", "+", "=", " ", "-", "_", "\u{7F}", "\0"]
+        var strings: [String] = []
+        for a in characters {
+            for b in characters {
+                for c in characters {
+                    for d in characters {
+                        strings.append(a + b + c + d)
+                        strings.append("QUJD" + a + b + c + d)
+                        strings.append(a + b + c + d + "QUJD")
+                    }
+                }
+            }
+        }
+        strings += ["A", "AA", "AAA", "AAAAA", "QUJD=", "QUJD==", "QUJDRA=", "QUJDRA", "QUJDRA===", "QUJDRA==="]
+        var accepted = 0
+        for string in strings {
+            let canonical = Data(base64Encoded: string).map { Base64.encode(Array($0)) == string } ?? false
+            let decoded = try? Base64.decode(string)
+            #expect((decoded != nil) == canonical, "\(string.debugDescription)")
+            if let decoded, let data = Data(base64Encoded: string) { #expect(decoded == Array(data)) }
+            if decoded != nil { accepted += 1 }
+        }
+        #expect(accepted > 1000)  // the oracle is not vacuous
+    }
+
+    /// Not canonical, but accepted since the first version (libsodium reads bytes from 0x80 up as `/`); kept so
+    /// that the decoder accepts exactly what it did. A string without the right length is still refused.
+    @Test func base64KeepsLibsodiumsReadingOfNonASCIIBytes() throws {
+        #expect(try Base64.decode("éééé") == [UInt8](repeating: 0xFF, count: 6))
+        #expect(try Base64.decode("QUJD2\u{FFFD}") == [0x41, 0x42, 0x43, 0xDB, 0xFF, 0xFF])
+        #expect(wireErrorCode { _ = try Base64.decode("ééé") } == .badBase64)
+        #expect(wireErrorCode { _ = try Base64.decode("é=") } == .badBase64)
+    }
+
+    @Test func hexIsStrictLowerCase() throws {
+        #expect(try Hex.decode("00ff7a") == [0x00, 0xFF, 0x7A])
+        #expect(try Hex.decode("") == [])
+        #expect(try Hex.decode("abcd", byteCount: 2) == [0xAB, 0xCD])
+        for (bad, byteCount) in [("abc", nil), ("abcd", 3), ("abcG", nil), ("ABCD", nil), ("ab d", nil), ("éa", nil)] {
+            #expect(wireErrorCode { _ = try Hex.decode(bad, byteCount: byteCount) } == .badHex, "\(bad)")
+        }
+        #expect(
+            thrown(WireError.self) { _ = try Hex.decode("abcd", byteCount: 3) }?.message
+                == "expected 6 lower-case hex characters")
+        #expect(thrown(WireError.self) { _ = try Hex.decode("abcx") }?.message == "expected lower-case hex characters")
+        #expect(Hex.isValid(String(repeating: "0f", count: 32), byteCount: 32))
+        #expect(!Hex.isValid(String(repeating: "0f", count: 32), byteCount: 31))
+        #expect(!Hex.isValid(String(repeating: "0f", count: 31) + "0F", byteCount: 32))
+        #expect(!Hex.isValid(String(repeating: "0f", count: 31) + "0g", byteCount: 32))
     }
 }
 
