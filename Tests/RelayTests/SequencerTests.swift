@@ -194,4 +194,44 @@ import Testing
             #expect(try view.hash(at: 2, db: db) == applied.hash)
         }
     }
+
+    @Test func aPushAnswerIsWrittenAsTheCanonicalEncodingOfItsJSON() async throws {
+        let harness = try RelayHarness()
+        let owner = Fixtures.owner
+        try await harness.enrolOwner(owner, id: Self.ownerID)
+        let first = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "A")], by: owner, counter: 1)
+        let gap = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "B")], by: owner, counter: 5)
+        let grab = try harness.changeSet(
+            [.keyGrant(KeyGrant(publicKey: String(repeating: "ab", count: 32), role: "admin"))], by: owner, counter: 2)
+        let revoke = try harness.changeSet(
+            [.keyRevoke(KeyRevoke(publicKey: owner.publicKey.hex))], by: harness.admin, counter: 2)
+        let late = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "C")], by: owner, counter: 3)
+        let answers = [
+            try await harness.push([first, grab, first, gap], as: owner),  // applied, rejected, again, then a gap
+            try await harness.push([revoke]),
+            try await harness.push([late], as: owner),  // auth.revoked, with its extra members
+            try await harness.push([], as: owner),
+        ]
+        #expect(answers.map { $0.refusal?.error.code } == ["counter.gap", nil, "auth.revoked", nil])
+        for answer in answers {
+            var members = [
+                JSONMember(
+                    "results",
+                    .array(
+                        try answer.entries.map { entry in
+                            .object([
+                                JSONMember("id", .string(Hex.encode(entry.id))), JSONMember("seq", .int(entry.seq)),
+                                JSONMember("outcome", try CanonicalJSON.decode(Array(entry.outcome.utf8))),
+                            ])
+                        })),
+                JSONMember("next_counter", .int(answer.nextCounter)),
+            ]
+            if let refusal = answer.refusal {
+                var error = refusal.error
+                error.extra.append(JSONMember("index", .int(refusal.index)))
+                members.append(JSONMember("refusal", try #require(error.body["error"])))
+            }
+            #expect(answer.canonicalJSON == (try CanonicalJSON.encodeUnlimited(.object(members))))
+        }
+    }
 }

@@ -73,23 +73,12 @@ struct RelayRoutes: Sendable {
             answer.nextCounter = try nextCounter(requester)
         }
         if answer.refusal == nil, let malformed { answer.refusal = malformed }
-        var members = [
-            JSONMember(
-                "results",
-                .array(
-                    answer.entries.map { entry in
-                        .object([
-                            JSONMember("id", .string(Hex.encode(entry.id))), JSONMember("seq", .int(entry.seq)),
-                            JSONMember("outcome", (try? CanonicalJSON.decode(Array(entry.outcome.utf8))) ?? .null),
-                        ])
-                    })),
-            JSONMember("next_counter", .int(answer.nextCounter)),
-        ]
-        guard let refusal = answer.refusal else { return JSONResponse.ok(.object(members)) }
-        var error = refusal.error
-        error.extra.append(JSONMember("index", .int(refusal.index)))
-        members.append(JSONMember("refusal", error.body["error"] ?? .null))
-        return JSONResponse.ok(.object(members), status: answer.entries.isEmpty ? .init(code: error.status) : .ok)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let status = answer.refusal.flatMap { answer.entries.isEmpty ? $0.error.status : nil } ?? 200
+        return Response(
+            status: .init(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.canonicalJSON)))
     }
 
     /// The change sets of a push body `{"change_sets": [{"change_set","signature"}, …]}` up to the first malformed
@@ -178,5 +167,39 @@ struct RelayRoutes: Sendable {
         var members = [JSONMember("entries", .array(entries)), JSONMember("head", try head().json)]
         if let requester { members.append(JSONMember("next_counter", .int(try nextCounter(requester)))) }
         return .object(members)
+    }
+}
+
+extension Sequencer.PushAnswer {
+    /// The canonical JSON of a push answer, `{"next_counter", "refusal"?, "results": [{"id", "outcome", "seq"}, …]}`,
+    /// written directly rather than built as a ``JSONValue`` and encoded (the same bytes). Each outcome is canonical
+    /// JSON already, as the log holds it: it is checked (canonical JSON has one encoding, so bytes that decode are
+    /// the bytes encoding would write) and copied; one that is not would be `null`, as before.
+    package var canonicalJSON: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + entries.count * 140)
+        out.append(contentsOf: #"{"next_counter":"#.utf8)
+        out.append(contentsOf: String(nextCounter).utf8)
+        if let refusal = refusal {
+            var error = refusal.error
+            error.extra.append(JSONMember("index", .int(refusal.index)))
+            out.append(contentsOf: #","refusal":"#.utf8)
+            out.append(
+                contentsOf: (try? CanonicalJSON.encodeUnlimited(error.body["error"] ?? .null)) ?? Array("null".utf8))
+        }
+        out.append(contentsOf: #","results":["#.utf8)
+        for (position, entry) in entries.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"id":""#.utf8)
+            out.append(contentsOf: Hex.encode(entry.id).utf8)
+            out.append(contentsOf: #"","outcome":"#.utf8)
+            let outcome = Array(entry.outcome.utf8)
+            out.append(contentsOf: (try? CanonicalJSON.decode(outcome)) == nil ? Array("null".utf8) : outcome)
+            out.append(contentsOf: #","seq":"#.utf8)
+            out.append(contentsOf: String(entry.seq).utf8)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
     }
 }
