@@ -65,7 +65,7 @@ struct RelayRoutes: Sendable {
     private func push(_ request: Request) async throws(RelayError) -> Response {
         let bytes = try await body(request)
         let requester = try await authenticator.authenticate(request, body: bytes)
-        let (changeSets, malformed) = try Self.parsePush(bytes)
+        let (changeSets, malformed) = try PushBody.parse(bytes)
         var answer = Sequencer.PushAnswer()
         if !changeSets.isEmpty {
             answer = try await sequencer.push(Sequencer.Push(changeSets: changeSets, requester: requester))
@@ -79,39 +79,6 @@ struct RelayRoutes: Sendable {
         return Response(
             status: .init(code: status), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.canonicalJSON)))
-    }
-
-    /// The change sets of a push body `{"change_sets": [{"change_set","signature"}, …]}` up to the first malformed
-    /// one, and that one's refusal.
-    static func parsePush(_ bytes: [UInt8]) throws(RelayError) -> ([SignedChangeSet], (index: Int, error: RelayError)?)
-    {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let list = object["change_sets"] as? [Any]
-        else { throw RelayError("push.malformed", #"a push body is {"change_sets": [...]}"#, status: 400) }
-        guard list.count <= WireLimits.changeSetsPerPush else {
-            throw RelayError(
-                "push.too_large", "at most \(WireLimits.changeSetsPerPush) change sets per push", status: 413)
-        }
-        var changeSets: [SignedChangeSet] = []
-        for (index, item) in list.enumerated() {
-            guard let fields = item as? [String: Any], let body = fields["change_set"] as? String,
-                let signature = fields["signature"] as? String, fields.count == 2
-            else {
-                return (
-                    changeSets,
-                    (index, RelayError("changeset.malformed", "expected {\"change_set\", \"signature\"}", status: 400))
-                )
-            }
-            let transport = JSONValue.object([
-                JSONMember("change_set", .string(body)), JSONMember("signature", .string(signature)),
-            ])
-            do {
-                changeSets.append(try SignedChangeSet(transport: transport))
-            } catch {
-                return (changeSets, (index, RelayError(error)))
-            }
-        }
-        return (changeSets, nil)
     }
 
     private func nextCounter(_ key: PublicKey) throws(RelayError) -> Int {
