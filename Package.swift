@@ -78,6 +78,7 @@ let package = Package(
             name: "RelayTests",
             dependencies: [
                 "Relay", "SyncNode", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Relay
 import Store
 import TestSupport
@@ -148,5 +149,89 @@ import Testing
             #expect(counters == Array(1...25))
         }
         #expect(try harness.store.recomputeDigest() == harness.store.position().digest)
+    }
+
+    @Test func eachChangeSetOfABatchIsCheckedAgainstTheStateThePreviousOneLeft() async throws {
+        let harness = try RelayHarness()
+        let owner = Fixtures.owner
+        try await harness.enrolOwner(owner, id: Self.ownerID)
+        let head = try harness.store.position().appliedSeq
+        let first = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "A")], by: owner, counter: 1)
+        let second = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "B")], by: owner, counter: 2)
+        let revoke = try harness.changeSet(
+            [.keyRevoke(KeyRevoke(publicKey: owner.publicKey.hex))], by: harness.admin, counter: 2)
+        let third = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "C")], by: owner, counter: 3)
+        let answers = try await harness.sequencer.push(batch: [
+            // The second counter follows the first sequenced in the same batch; the first again is answered.
+            Sequencer.Push(changeSets: [first, second, first], requester: owner.publicKey),
+            Sequencer.Push(changeSets: [revoke], requester: harness.admin.publicKey),
+            // The key was enrolled when the batch began, and is revoked by the entry before.
+            Sequencer.Push(changeSets: [third], requester: owner.publicKey),
+        ]).map { try $0.get() }
+        #expect(await harness.sequencer.lastBatchSize == 3)
+        #expect(answers[0].entries.map(\.seq) == [head + 1, head + 2, head + 1])
+        #expect(answers[0].refusal == nil)
+        #expect(answers[0].nextCounter == 3)
+        #expect(answers[1].entries.map(\.seq) == [head + 3])
+        #expect(answers[1].nextCounter == 3)
+        #expect(answers[2].entries.isEmpty)
+        #expect(answers[2].refusal?.error.code == "auth.revoked")
+        #expect(answers[2].refusal?.error.extra.first { $0.key == "revoked_at_seq" }?.value == .int(head + 3))
+        #expect(answers[2].nextCounter == 3)
+        #expect(try harness.store.position().appliedSeq == head + 3)
+        #expect(try harness.store.recomputeDigest() == harness.store.position().digest)
+    }
+
+    @Test func aBatchFindsAnEntryWrittenAfterItLookedForItInVain() throws {
+        let harness = try RelayHarness()
+        let changeSet = try harness.changeSet([Catalogue.owner(Self.ownerID)], by: harness.admin, counter: 1)
+        try harness.store.writer.write { db in
+            var view = try BatchView(db: db)
+            #expect(view.head == 1)
+            #expect(try view.hash(at: 2, db: db) == nil)
+            let applied = try ReplicaStore.apply(
+                SequencedEntry(seq: 2, relayTime: RelayHarness.now, changeSet: changeSet), in: db)
+            #expect(try view.hash(at: 2, db: db) == applied.hash)
+        }
+    }
+
+    @Test func aPushAnswerIsWrittenAsTheCanonicalEncodingOfItsJSON() async throws {
+        let harness = try RelayHarness()
+        let owner = Fixtures.owner
+        try await harness.enrolOwner(owner, id: Self.ownerID)
+        let first = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "A")], by: owner, counter: 1)
+        let gap = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "B")], by: owner, counter: 5)
+        let grab = try harness.changeSet(
+            [.keyGrant(KeyGrant(publicKey: String(repeating: "ab", count: 32), role: "admin"))], by: owner, counter: 2)
+        let revoke = try harness.changeSet(
+            [.keyRevoke(KeyRevoke(publicKey: owner.publicKey.hex))], by: harness.admin, counter: 2)
+        let late = try harness.changeSet([Catalogue.owner(Self.ownerID, name: "C")], by: owner, counter: 3)
+        let answers = [
+            try await harness.push([first, grab, first, gap], as: owner),  // applied, rejected, again, then a gap
+            try await harness.push([revoke]),
+            try await harness.push([late], as: owner),  // auth.revoked, with its extra members
+            try await harness.push([], as: owner),
+        ]
+        #expect(answers.map { $0.refusal?.error.code } == ["counter.gap", nil, "auth.revoked", nil])
+        for answer in answers {
+            var members = [
+                JSONMember(
+                    "results",
+                    .array(
+                        try answer.entries.map { entry in
+                            .object([
+                                JSONMember("id", .string(Hex.encode(entry.id))), JSONMember("seq", .int(entry.seq)),
+                                JSONMember("outcome", try CanonicalJSON.decode(Array(entry.outcome.utf8))),
+                            ])
+                        })),
+                JSONMember("next_counter", .int(answer.nextCounter)),
+            ]
+            if let refusal = answer.refusal {
+                var error = refusal.error
+                error.extra.append(JSONMember("index", .int(refusal.index)))
+                members.append(JSONMember("refusal", try #require(error.body["error"])))
+            }
+            #expect(answer.canonicalJSON == (try CanonicalJSON.encodeUnlimited(.object(members))))
+        }
     }
 }

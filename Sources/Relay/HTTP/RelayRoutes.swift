@@ -65,7 +65,7 @@ struct RelayRoutes: Sendable {
     private func push(_ request: Request) async throws(RelayError) -> Response {
         let bytes = try await body(request)
         let requester = try await authenticator.authenticate(request, body: bytes)
-        let (changeSets, malformed) = try Self.parsePush(bytes)
+        let (changeSets, malformed) = try PushBody.parse(bytes)
         var answer = Sequencer.PushAnswer()
         if !changeSets.isEmpty {
             answer = try await sequencer.push(Sequencer.Push(changeSets: changeSets, requester: requester))
@@ -73,56 +73,12 @@ struct RelayRoutes: Sendable {
             answer.nextCounter = try nextCounter(requester)
         }
         if answer.refusal == nil, let malformed { answer.refusal = malformed }
-        var members = [
-            JSONMember(
-                "results",
-                .array(
-                    answer.entries.map { entry in
-                        .object([
-                            JSONMember("id", .string(Hex.encode(entry.id))), JSONMember("seq", .int(entry.seq)),
-                            JSONMember("outcome", (try? CanonicalJSON.decode(Array(entry.outcome.utf8))) ?? .null),
-                        ])
-                    })),
-            JSONMember("next_counter", .int(answer.nextCounter)),
-        ]
-        guard let refusal = answer.refusal else { return JSONResponse.ok(.object(members)) }
-        var error = refusal.error
-        error.extra.append(JSONMember("index", .int(refusal.index)))
-        members.append(JSONMember("refusal", error.body["error"] ?? .null))
-        return JSONResponse.ok(.object(members), status: answer.entries.isEmpty ? .init(code: error.status) : .ok)
-    }
-
-    /// The change sets of a push body `{"change_sets": [{"change_set","signature"}, …]}` up to the first malformed
-    /// one, and that one's refusal.
-    static func parsePush(_ bytes: [UInt8]) throws(RelayError) -> ([SignedChangeSet], (index: Int, error: RelayError)?)
-    {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let list = object["change_sets"] as? [Any]
-        else { throw RelayError("push.malformed", #"a push body is {"change_sets": [...]}"#, status: 400) }
-        guard list.count <= WireLimits.changeSetsPerPush else {
-            throw RelayError(
-                "push.too_large", "at most \(WireLimits.changeSetsPerPush) change sets per push", status: 413)
-        }
-        var changeSets: [SignedChangeSet] = []
-        for (index, item) in list.enumerated() {
-            guard let fields = item as? [String: Any], let body = fields["change_set"] as? String,
-                let signature = fields["signature"] as? String, fields.count == 2
-            else {
-                return (
-                    changeSets,
-                    (index, RelayError("changeset.malformed", "expected {\"change_set\", \"signature\"}", status: 400))
-                )
-            }
-            let transport = JSONValue.object([
-                JSONMember("change_set", .string(body)), JSONMember("signature", .string(signature)),
-            ])
-            do {
-                changeSets.append(try SignedChangeSet(transport: transport))
-            } catch {
-                return (changeSets, (index, RelayError(error)))
-            }
-        }
-        return (changeSets, nil)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let status = answer.refusal.flatMap { answer.entries.isEmpty ? $0.error.status : nil } ?? 200
+        return Response(
+            status: .init(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.canonicalJSON)))
     }
 
     private func nextCounter(_ key: PublicKey) throws(RelayError) -> Int {
@@ -178,5 +134,39 @@ struct RelayRoutes: Sendable {
         var members = [JSONMember("entries", .array(entries)), JSONMember("head", try head().json)]
         if let requester { members.append(JSONMember("next_counter", .int(try nextCounter(requester)))) }
         return .object(members)
+    }
+}
+
+extension Sequencer.PushAnswer {
+    /// The canonical JSON of a push answer, `{"next_counter", "refusal"?, "results": [{"id", "outcome", "seq"}, …]}`,
+    /// written directly rather than built as a ``JSONValue`` and encoded (the same bytes). Each outcome is canonical
+    /// JSON already, as the log holds it: it is checked (canonical JSON has one encoding, so bytes that decode are
+    /// the bytes encoding would write) and copied; one that is not would be `null`, as before.
+    package var canonicalJSON: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + entries.count * 140)
+        out.append(contentsOf: #"{"next_counter":"#.utf8)
+        out.append(contentsOf: String(nextCounter).utf8)
+        if let refusal = refusal {
+            var error = refusal.error
+            error.extra.append(JSONMember("index", .int(refusal.index)))
+            out.append(contentsOf: #","refusal":"#.utf8)
+            out.append(
+                contentsOf: (try? CanonicalJSON.encodeUnlimited(error.body["error"] ?? .null)) ?? Array("null".utf8))
+        }
+        out.append(contentsOf: #","results":["#.utf8)
+        for (position, entry) in entries.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"id":""#.utf8)
+            out.append(contentsOf: Hex.encode(entry.id).utf8)
+            out.append(contentsOf: #"","outcome":"#.utf8)
+            let outcome = Array(entry.outcome.utf8)
+            out.append(contentsOf: (try? CanonicalJSON.decode(outcome)) == nil ? Array("null".utf8) : outcome)
+            out.append(contentsOf: #","seq":"#.utf8)
+            out.append(contentsOf: String(entry.seq).utf8)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
     }
 }

@@ -6,8 +6,9 @@ package import Wire
 
 /// The sequencer: gives change sets their place in the one total order.
 ///
-/// **Group commit**: pushes wait in a queue; one drain takes every push waiting at that moment, verifies all their
-/// signatures in parallel across cores, then checks the door and applies each change set in order inside **one**
+/// **Group commit**: a push's signatures are verified as it arrives, in parallel across the cores and outside the
+/// writer (so they overlap the batch being written); verified pushes wait in a queue; one drain takes every push
+/// waiting at that moment, then checks the door and applies each change set in order inside **one**
 /// `synchronous=FULL` transaction, and only after it commits answers every push. Relay time never goes back.
 package actor Sequencer {
     /// One push: its change sets in order, and who sent the request.
@@ -36,7 +37,12 @@ package actor Sequencer {
         package var nextCounter = 1
     }
 
-    private typealias Waiter = (push: Push, continuation: CheckedContinuation<Result<PushAnswer, RelayError>, Never>)
+    /// A push and whether each of its signatures verifies.
+    private typealias Verified = (push: Push, signatures: [Bool])
+    /// Pushes that go into the same batch, and where to answer them.
+    private typealias Waiter = (
+        pushes: [Verified], continuation: CheckedContinuation<[Result<PushAnswer, RelayError>], Never>
+    )
 
     package let store: ReplicaStore
     package let heads: HeadWatch
@@ -55,23 +61,38 @@ package actor Sequencer {
     }
 
     /// Sequences a push with every other push waiting at the same moment; returns once they are durable.
-    package func push(_ push: Push) async throws(RelayError) -> PushAnswer {
-        let result = await withCheckedContinuation { continuation in
-            waiting.append((push, continuation))
+    package nonisolated func push(_ push: Push) async throws(RelayError) -> PushAnswer {
+        let signatures = await Self.verifyInParallel(push.changeSets)
+        return try await enqueue([(push, signatures)])[0].get()
+    }
+
+    /// Sequences `pushes` in this order within one batch (with any other push waiting at that moment), as if they
+    /// had arrived together: what group commit does with concurrent pushes, made deterministic for tests.
+    package nonisolated func push(batch pushes: [Push]) async -> [Result<PushAnswer, RelayError>] {
+        var verified: [Verified] = []
+        for push in pushes { verified.append((push, await Self.verifyInParallel(push.changeSets))) }
+        return await enqueue(verified)
+    }
+
+    private func enqueue(_ pushes: [Verified]) async -> [Result<PushAnswer, RelayError>] {
+        await withCheckedContinuation { continuation in
+            waiting.append((pushes, continuation))
             if !draining {
                 draining = true
                 Task { await self.drain() }
             }
         }
-        return try result.get()
     }
 
     private func drain() async {
         while !waiting.isEmpty {
             let batch = waiting
             waiting = []
-            let answers = await commit(batch.map(\.push))
-            for (waiter, answer) in zip(batch, answers) { waiter.continuation.resume(returning: answer) }
+            var answers = await commit(batch.flatMap(\.pushes))[...]
+            for waiter in batch {
+                waiter.continuation.resume(returning: Array(answers.prefix(waiter.pushes.count)))
+                answers = answers.dropFirst(waiter.pushes.count)
+            }
         }
         draining = false
     }
@@ -79,21 +100,17 @@ package actor Sequencer {
     /// The batch size of the last commit, for metrics and tests.
     package private(set) var lastBatchSize = 0
 
-    private func commit(_ batch: [Push]) async -> [Result<PushAnswer, RelayError>] {
+    private func commit(_ batch: [Verified]) async -> [Result<PushAnswer, RelayError>] {
         lastBatchSize = batch.count
-        let valid = await Self.verifyInParallel(batch.flatMap(\.changeSets))
         let now = clock()
         do {
             let (answers, start, head) = try await store.writer.write { db in
-                let start = try Int.cachedOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0
-                var offset = 0
-                var answers: [PushAnswer] = []
-                for push in batch {
-                    let signatures = Array(valid[offset..<(offset + push.changeSets.count)])
-                    offset += push.changeSets.count
-                    answers.append(try Self.sequence(push, signatures: signatures, now: now, db: db))
+                var view = try BatchView(db: db)
+                let start = view.head
+                let answers = try batch.map { push in
+                    try Self.sequence(push.push, signatures: push.signatures, now: now, view: &view, db: db)
                 }
-                return (answers, start, try Int.cachedOne(db, sql: "SELECT applied_seq FROM replica_state") ?? 0)
+                return (answers, start, view.head)
             }
             await heads.advance(to: head)
             metrics?.pushes.increment(by: batch.count)
@@ -107,38 +124,42 @@ package actor Sequencer {
     }
 
     /// Door and apply for one push, in order, stopping at the first refusal.
-    private static func sequence(_ push: Push, signatures: [Bool], now: UTCTime, db: Database) throws -> PushAnswer {
+    private static func sequence(
+        _ push: Push, signatures: [Bool], now: UTCTime, view: inout BatchView, db: Database
+    ) throws -> PushAnswer {
         var answer = PushAnswer()
         for (index, changeSet) in push.changeSets.enumerated() {
-            switch try Door.check(changeSet, signatureValid: signatures[index], db: db) {
+            switch try Door.check(changeSet, signatureValid: signatures[index], batch: &view, db: db) {
             case .refuse(let error):
                 answer.refusal = (index, error)
             case .existing(let seq, let outcome):
                 answer.entries.append(EntryAnswer(id: changeSet.id, seq: seq, outcome: outcome))
                 continue
             case .sequence:
-                let state = try Row.cachedOne(db, sql: "SELECT applied_seq, relay_time FROM replica_state")!
-                let time = UTCTime(seconds: max(now.seconds, state["relay_time"] as Int))
-                let entry = SequencedEntry(
-                    seq: (state["applied_seq"] as Int) + 1, relayTime: time, changeSet: changeSet)
+                let time = UTCTime(seconds: max(now.seconds, view.relayTime))
+                let entry = SequencedEntry(seq: view.head + 1, relayTime: time, changeSet: changeSet)
                 let applied = try ReplicaStore.apply(entry, in: db)
+                view.sequenced(changeSet, seq: applied.seq, relayTime: time.seconds)
                 let outcome = String(decoding: (try? CanonicalJSON.encode(applied.outcome.json)) ?? [], as: UTF8.self)
                 answer.entries.append(EntryAnswer(id: applied.id, seq: applied.seq, outcome: outcome))
                 continue
             }
             break
         }
-        answer.nextCounter = try Door.lastCounter(push.requester.hex, db: db) + 1
+        answer.nextCounter = try view.lastCounter(push.requester.hex, db: db) + 1
         return answer
     }
 
+    /// The cores to verify on (read once: each read of it opens the cgroup files).
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     /// Ed25519 verification of every change set, split across the cores.
     static func verifyInParallel(_ changeSets: [SignedChangeSet]) async -> [Bool] {
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunk = max(16, (changeSets.count + cores - 1) / cores)
+        if changeSets.count <= chunk { return changeSets.map { $0.verify() } }
         return await withTaskGroup(of: (Int, [Bool]).self) { group in
             for start in stride(from: 0, to: changeSets.count, by: chunk) {
-                let slice = Array(changeSets[start..<min(start + chunk, changeSets.count)])
+                let slice = changeSets[start..<min(start + chunk, changeSets.count)]
                 group.addTask { (start, slice.map { $0.verify() }) }
             }
             var results = [Bool](repeating: false, count: changeSets.count)

@@ -38,10 +38,14 @@ package final class HTTPRelayTransport: RelayTransport, @unchecked Sendable {
         try PullPage(json: try await get("/v1/pull", query: "after=\(after)&limit=\(limit)&wait=\(wait)", signed: true))
     }
 
+    /// The body of a push: `{"change_sets": [{"change_set", "signature"}, …]}`, canonical JSON.
+    package static func pushBody(_ changeSets: [SignedChangeSet]) -> [UInt8] {
+        (try? CanonicalJSON.encodeUnlimited(.object([JSONMember("change_sets", .array(changeSets.map(\.transport)))])))
+            ?? []
+    }
+
     package func push(_ changeSets: [SignedChangeSet]) async throws(SyncError) -> PushResult {
-        let body =
-            (try? CanonicalJSON.encodeUnlimited(
-                .object([JSONMember("change_sets", .array(changeSets.map(\.transport)))]))) ?? []
+        let body = Self.pushBody(changeSets)
         var (status, answer, error) = try await send("/v1/push", query: "", signed: true, method: "POST", body: body)
         if status == 401, error.code == "auth.clock_skew" {
             (status, answer, error) = try await send("/v1/push", query: "", signed: true, method: "POST", body: body)
