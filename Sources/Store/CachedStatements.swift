@@ -81,6 +81,23 @@ extension Database {
         }
     }
 
+    /// Reads every row of one SELECT from the statement cache with `read`, in order.
+    package func forEachRow(
+        sql: String, arguments: StatementArguments = StatementArguments(), _ read: (RawRow) throws -> Void
+    ) throws {
+        let statement = try cachedStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_DONE: return
+            case SQLITE_ROW: try read(RawRow(handle: handle))
+            case let code: throw stepError(code, sql: sql)
+            }
+        }
+    }
+
     /// The first column of the first row of one SELECT, or nil when there is no row or it is NULL.
     package func firstValue<T: DatabaseValueConvertible>(
         _ type: T.Type, sql: String, arguments: StatementArguments = StatementArguments()

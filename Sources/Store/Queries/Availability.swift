@@ -114,43 +114,46 @@ package enum Availability {
     private static func unitHolders(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws
         -> [SlotUnit: Holder]
     {
-        let rows = try Row.cachedAll(db, sql: occupancySQL, arguments: [propertyID, from.description, to.description])
         var holders: [SlotUnit: Holder] = [:]
-        for row in rows {
-            guard let date = CalendarDate(row["date"] as String), let half = Half(rawValue: row["half"]) else {
-                continue
-            }
-            holders[SlotUnit(date: date, half: half)] =
-                row["holder_kind"] == "block" ? .block : .booking(code: row["code"])
+        // Columns: date, half, holder_kind, code (read by index: this runs on every availability question).
+        try db.forEachRow(sql: occupancySQL, arguments: [propertyID, from.description, to.description]) { row in
+            guard let date = CalendarDate(row.text(0)), let half = Half(rawValue: row.int(1)) else { return }
+            holders[SlotUnit(date: date, half: half)] = row.text(2) == "block" ? .block : .booking(code: row.text(3))
         }
         return holders
     }
 
     /// A property's weekly table and the overrides in a date range.
     struct Prices {
-        var weekly: [Int: [String: Int]] = [:]
+        /// Indexed by `slot(weekday, shift)`: ISO weekday 1–7, shift in `Shift.allCases` order.
+        var weekly = [Int?](repeating: nil, count: 8 * 4)
         var overrides: [String: [String: Int]] = [:]
 
         init(_ db: Database, propertyID: String, from: CalendarDate, to: CalendarDate) throws {
-            for row in try Row.cachedAll(
-                db, sql: Availability.weeklySQL,
-                arguments: [propertyID])
-            {
-                weekly[row["weekday"], default: [:]][row["shift"]] = row["amount"]
+            var weekly = weekly
+            try db.forEachRow(sql: Availability.weeklySQL, arguments: [propertyID]) { row in
+                guard let shift = Shift(rawValue: row.text(1)), (1...7).contains(row.int(0)) else { return }
+                weekly[Self.slot(row.int(0), shift)] = row.int(2)
             }
-            for row in try Row.cachedAll(
-                db,
-                sql: Availability.overridesSQL,
-                arguments: [propertyID, from.description, to.description])
-            {
-                overrides[row["date"], default: [:]][row["shift"]] = row["amount"]
+            self.weekly = weekly
+            var overrides: [String: [String: Int]] = [:]
+            try db.forEachRow(
+                sql: Availability.overridesSQL, arguments: [propertyID, from.description, to.description]
+            ) { row in
+                overrides[row.text(0), default: [:]][row.text(1)] = row.int(2)
             }
+            self.overrides = overrides
+        }
+
+        private static func slot(_ weekday: Int, _ shift: Shift) -> Int {
+            weekday * 4 + (Shift.allCases.firstIndex(of: shift) ?? 0)
         }
 
         /// The override for that date and shift, else the weekly price of the date's weekday (Full Night by its
         /// start date).
         func price(_ date: CalendarDate, _ shift: Shift) -> Int? {
-            overrides[date.description]?[shift.name] ?? weekly[date.isoWeekday]?[shift.name]
+            if !overrides.isEmpty, let amount = overrides[date.description]?[shift.name] { return amount }
+            return weekly[Self.slot(date.isoWeekday, shift)]
         }
     }
 }

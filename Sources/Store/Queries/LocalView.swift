@@ -72,8 +72,8 @@ extension ReplicaStore {
     private static func provisionalUnits(
         _ db: Database, propertyID: String, from: CalendarDate, days: Int, after applied: Int
     ) throws -> Set<SlotUnit> {
-        let rows = try Row.cachedAll(
-            db,
+        var units = Set<SlotUnit>()
+        try db.forEachRow(
             sql: """
                 SELECT date, shift FROM bookings
                 WHERE property_id = ? AND date BETWEEN ? AND ? AND updated_seq > ?
@@ -84,12 +84,9 @@ extension ReplicaStore {
             arguments: [
                 propertyID, from.adding(days: -1).description, from.adding(days: days).description, applied,
                 propertyID, from.adding(days: -1).description, from.adding(days: days).description, applied, applied,
-            ])
-        var units = Set<SlotUnit>()
-        for row in rows {
-            guard let date = CalendarDate(row["date"] as String), let shift = Shift(rawValue: row["shift"]) else {
-                continue
-            }
+            ]
+        ) { row in
+            guard let date = CalendarDate(row.text(0)), let shift = Shift(rawValue: row.text(1)) else { return }
             units.formUnion(shift.units(on: date))
         }
         return units
