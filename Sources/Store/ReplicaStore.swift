@@ -167,9 +167,24 @@ extension ReplicaStore {
 }
 
 extension ReplicaStore {
-    /// Applies one entry inside a transaction the caller already holds (the relay's group commit).
+    /// Applies one entry inside a transaction the caller already holds.
     package static func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
         try Applier.apply(entry, in: db)
+    }
+
+    /// Entries applied one at a time inside a transaction the caller holds (the relay's group commit, where the door
+    /// decides on each just before it is applied): `replica_state` is read once, carried here, and written back by
+    /// ``finish(_:)`` before the transaction ends — two statements an entry fewer.
+    package struct ApplyBatch {
+        private var state: StateRow
+
+        package init(_ db: Database) throws { state = try StateRow.fetch(db) }
+
+        package mutating func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
+            try Applier.apply(entry, state: &state, in: db)
+        }
+
+        package func finish(_ db: Database) throws { try state.save(db) }
     }
 }
 

@@ -5,6 +5,23 @@ package enum Outcome: Sendable, Hashable {
     case conflicted
     case rejected(Rejection)
 
+    /// The canonical JSON text of the outcome (what the log stores and a push answers), the two common ones
+    /// encoded once.
+    package var canonicalText: String {
+        switch self {
+        case .applied: Self.appliedText
+        case .conflicted: Self.conflictedText
+        case .rejected: Self.text(self)
+        }
+    }
+
+    private static let appliedText = text(.applied)
+    private static let conflictedText = text(.conflicted)
+
+    private static func text(_ outcome: Outcome) -> String {
+        String(decoding: (try? CanonicalJSON.encode(outcome.json)) ?? [], as: UTF8.self)
+    }
+
     /// `rejected` with just an operation index and a reason.
     package static func rejected(op: Int, reason: ReasonCode) -> Outcome {
         .rejected(Rejection(op: op, reason: reason))

@@ -106,10 +106,13 @@ package actor Sequencer {
         do {
             let (answers, start, head) = try await store.writer.write { db in
                 var view = try BatchView(db: db)
+                var applying = try ReplicaStore.ApplyBatch(db)
                 let start = view.head
                 let answers = try batch.map { push in
-                    try Self.sequence(push.push, signatures: push.signatures, now: now, view: &view, db: db)
+                    try Self.sequence(
+                        push.push, signatures: push.signatures, now: now, view: &view, applying: &applying, db: db)
                 }
+                try applying.finish(db)
                 return (answers, start, view.head)
             }
             await heads.advance(to: head)
@@ -125,7 +128,8 @@ package actor Sequencer {
 
     /// Door and apply for one push, in order, stopping at the first refusal.
     private static func sequence(
-        _ push: Push, signatures: [Bool], now: UTCTime, view: inout BatchView, db: Database
+        _ push: Push, signatures: [Bool], now: UTCTime, view: inout BatchView,
+        applying: inout ReplicaStore.ApplyBatch, db: Database
     ) throws -> PushAnswer {
         var answer = PushAnswer()
         for (index, changeSet) in push.changeSets.enumerated() {
@@ -138,9 +142,9 @@ package actor Sequencer {
             case .sequence:
                 let time = UTCTime(seconds: max(now.seconds, view.relayTime))
                 let entry = SequencedEntry(seq: view.head + 1, relayTime: time, changeSet: changeSet)
-                let applied = try ReplicaStore.apply(entry, in: db)
+                let applied = try applying.apply(entry, in: db)
                 view.sequenced(changeSet, seq: applied.seq, relayTime: time.seconds)
-                let outcome = String(decoding: (try? CanonicalJSON.encode(applied.outcome.json)) ?? [], as: UTF8.self)
+                let outcome = applied.outcome.canonicalText
                 answer.entries.append(EntryAnswer(id: applied.id, seq: applied.seq, outcome: outcome))
                 continue
             }

@@ -92,7 +92,7 @@ enum Applier {
         _ entry: SequencedEntry, outcome: Outcome, digest: [UInt8], hash: [UInt8], db: Database
     ) throws {
         let changeSet = entry.changeSet.changeSet
-        let outcomeText = String(decoding: (try? CanonicalJSON.encode(outcome.json)) ?? [], as: UTF8.self)
+        let outcomeText = outcome.canonicalText
         try db.step(
             sql: """
                 INSERT INTO log (seq, id, author, counter, relay_time, change_set, signature, outcome, digest, hash)
