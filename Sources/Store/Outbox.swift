@@ -49,9 +49,12 @@ extension ReplicaStore {
             // A booking that would be Conflicted in the local view is refused, not written.
             if refuseConflicts, outcome == .conflicted { throw Rejection(reason: .slotTaken) }
             try db.run(
-                sql: "INSERT INTO outbox (counter, id, change_set, signature, created_at) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO outbox (counter, id, change_set, signature, created_at, author) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [
                     changeSet.counter, Data(signed.id), Data(signed.bytes), Data(signed.signature), now.seconds,
+                    key.publicKey.hex,
                 ])
             return (signed, outcome, try readBack(db))
         }
@@ -83,8 +86,8 @@ extension ReplicaStore {
         try Row.cachedAll(
             db,
             sql: """
-                SELECT change_set, signature FROM outbox
-                WHERE door_refusal IS NULL AND id NOT IN (SELECT id FROM log) ORDER BY counter
+                SELECT change_set, signature FROM outbox o
+                WHERE door_refusal IS NULL AND NOT EXISTS (SELECT 1 FROM log l WHERE l.author = o.author AND l.counter = o.counter AND l.id = o.id) ORDER BY counter
                 """
         ).map { try SignedChangeSet(bytes: Array($0["change_set"] as Data), signature: Array($0["signature"] as Data)) }
     }
@@ -95,7 +98,7 @@ extension ReplicaStore {
             db,
             sql: """
                 SELECT 1 FROM outbox_pricing p JOIN outbox o ON o.id = p.outbox_id
-                WHERE p.property_id = ? AND o.door_refusal IS NULL AND o.id NOT IN (SELECT id FROM log) LIMIT 1
+                WHERE p.property_id = ? AND o.door_refusal IS NULL AND NOT EXISTS (SELECT 1 FROM log l WHERE l.author = o.author AND l.counter = o.counter AND l.id = o.id) LIMIT 1
                 """,
             arguments: [propertyID]) != nil
     }
@@ -133,7 +136,10 @@ extension ReplicaStore {
     /// with a plain join SQLite's planner chose to scan the whole log and look each entry up in the outbox — on every
     /// page a node applied, so catching up was quadratic in the log's length.
     package static let settledSQL =
-        "SELECT o.id, o.counter, l.seq, l.outcome, l.relay_time FROM outbox o CROSS JOIN log l ON l.id = o.id"
+        """
+        SELECT o.id, o.counter, l.seq, l.outcome, l.relay_time FROM outbox o
+        CROSS JOIN log l ON l.author = o.author AND l.counter = o.counter AND l.id = o.id
+        """
 
     /// Deletes from the outbox every change set the log holds; the ones sequenced as rejected go to the refusals list
     /// with their reason, stamped with their entry's relay time.
@@ -217,13 +223,15 @@ extension ReplicaStore {
             ?? 0
         let acknowledged = try Int.cachedOne(
             db,
-            sql: "SELECT max(counter) FROM outbox WHERE acknowledged_seq IS NOT NULL AND id NOT IN (SELECT id FROM log)"
+            sql: """
+                SELECT max(counter) FROM outbox o WHERE acknowledged_seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM log l WHERE l.author = o.author AND l.counter = o.counter AND l.id = o.id)
+                """
         )
         let rows = try Row.cachedAll(
             db,
             sql: """
-                SELECT counter, change_set FROM outbox
-                WHERE acknowledged_seq IS NULL AND id NOT IN (SELECT id FROM log)
+                SELECT counter, change_set FROM outbox o
+                WHERE acknowledged_seq IS NULL AND NOT EXISTS (SELECT 1 FROM log l WHERE l.author = o.author AND l.counter = o.counter AND l.id = o.id)
                     AND (door_refusal IS NULL OR door_refusal = 'counter.reused')
                 ORDER BY counter
                 """)
@@ -245,8 +253,12 @@ extension ReplicaStore {
                     ops: old.ops),
                 with: key)
             try db.run(
-                sql: "INSERT INTO outbox (counter, id, change_set, signature, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [next, Data(fresh.id), Data(fresh.bytes), Data(fresh.signature), now.seconds])
+                sql: """
+                    INSERT INTO outbox (counter, id, change_set, signature, created_at, author) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    next, Data(fresh.id), Data(fresh.bytes), Data(fresh.signature), now.seconds, key.publicKey.hex,
+                ])
             next += 1
         }
         return rows.count

@@ -98,7 +98,9 @@ final class SimRelay: @unchecked Sendable {
     private func sequenced(_ changeSets: [SignedChangeSet]) -> [Int?] {
         let seqs = try? store.writer.read { db in
             try changeSets.map {
-                try Int.fetchOne(db, sql: "SELECT seq FROM log WHERE id = ?", arguments: [Data($0.id)])
+                try Int.fetchOne(
+                    db, sql: "SELECT seq FROM log WHERE author = ? AND counter = ? AND id = ?",
+                    arguments: [$0.changeSet.author, $0.changeSet.counter, Data($0.id)])
             }
         }
         return seqs ?? []

@@ -53,7 +53,7 @@ extension ReplicaStore {
             for row in try Row.cachedAll(
                 db,
                 sql:
-                    "SELECT r.id, r.reason, l.change_set FROM refusals r LEFT JOIN log l ON l.id = r.id ORDER BY r.counter"
+                    "SELECT r.id, r.reason, l.change_set FROM refusals r LEFT JOIN log l ON l.seq = r.seq ORDER BY r.counter"
             ) {
                 let bytes = (row["change_set"] as Data?).map(Array.init)
                 refused.append((Array(row["id"] as Data), row["reason"], Self.bookingIDs(bytes)))

@@ -1,8 +1,8 @@
-import GRDB
+package import GRDB
 
 /// The replica's schema: named, append-only migrations in SQL text. Never edit a released migration; add one.
-enum Migrations {
-    static var migrator: DatabaseMigrator {
+package enum Migrations {
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-replica", migrate: { db in try db.execute(sql: v1) })
         migrator.registerMigration("v2-payments", migrate: { db in try db.execute(sql: v2) })
@@ -18,6 +18,7 @@ enum Migrations {
         migrator.registerMigration("v7-outbox-pricing", migrate: { db in try db.execute(sql: v7) })
         migrator.registerMigration("v8-conflicted-index", migrate: { db in try db.execute(sql: v8) })
         migrator.registerMigration("v9-counters-from-log", migrate: { db in try db.execute(sql: v9) })
+        migrator.registerMigration("v10-log-without-id-index", migrate: { db in try db.execute(sql: v10) })
         return migrator
     }
 
@@ -315,6 +316,32 @@ enum Migrations {
     /// descent of it), instead of a table every applied entry had to update as well.
     static let v9 = """
         DROP TABLE author_counters;
+        """
+
+    /// The log without a UNIQUE index on change-set ids: an id is a hash, so that index took a random leaf for every
+    /// entry applied, and it duplicated (author, counter), which the id covers (it hashes the bytes that hold both).
+    /// Outbox change sets are found in the log by (author, counter) and then compared by id: the outbox records its
+    /// author (this node's key).
+    static let v10 = """
+        CREATE TABLE log_v10 (
+            seq INTEGER PRIMARY KEY,
+            id BLOB NOT NULL,
+            author TEXT NOT NULL,
+            counter INTEGER NOT NULL,
+            relay_time INTEGER NOT NULL,
+            change_set BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            outcome TEXT NOT NULL,
+            digest BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            UNIQUE (author, counter)
+        ) STRICT;
+        INSERT INTO log_v10 SELECT * FROM log;
+        DROP TABLE log;
+        ALTER TABLE log_v10 RENAME TO log;
+
+        ALTER TABLE outbox ADD COLUMN author TEXT;
+        UPDATE outbox SET author = json_extract(CAST(change_set AS TEXT), '$.author');
         """
 
     /// The replicated tables whose rows make up the state digest, in the order `docs/protocol.md` lists them.
