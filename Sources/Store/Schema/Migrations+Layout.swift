@@ -1,0 +1,42 @@
+/// Changes to how the replicated state is stored, not to what it holds: indexes and tables that apply, the outbox and
+/// the relay's door read, replaced by cheaper ones as profiles showed their cost.
+extension Migrations {
+    /// Only Conflicted bookings are ever looked up by status: a partial index over them replaces the index of every
+    /// booking by status, one random-key index fewer to update per booking applied.
+    static let v8 = """
+        DROP INDEX bookings_by_status;
+        CREATE INDEX bookings_conflicted ON bookings (id) WHERE status = 'Conflicted';
+        """
+
+    /// An author's last sequenced counter is read from the log's (author, counter) index (`max(counter)` is one
+    /// descent of it), instead of a table every applied entry had to update as well.
+    static let v9 = """
+        DROP TABLE author_counters;
+        """
+
+    /// The log without a UNIQUE index on change-set ids: an id is a hash, so that index took a random leaf for every
+    /// entry applied, and it duplicated (author, counter), which the id covers (it hashes the bytes that hold both).
+    /// Outbox change sets are found in the log by (author, counter) and then compared by id: the outbox records its
+    /// author (this node's key).
+    static let v10 = """
+        CREATE TABLE log_v10 (
+            seq INTEGER PRIMARY KEY,
+            id BLOB NOT NULL,
+            author TEXT NOT NULL,
+            counter INTEGER NOT NULL,
+            relay_time INTEGER NOT NULL,
+            change_set BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            outcome TEXT NOT NULL,
+            digest BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            UNIQUE (author, counter)
+        ) STRICT;
+        INSERT INTO log_v10 SELECT * FROM log;
+        DROP TABLE log;
+        ALTER TABLE log_v10 RENAME TO log;
+
+        ALTER TABLE outbox ADD COLUMN author TEXT;
+        UPDATE outbox SET author = json_extract(CAST(change_set AS TEXT), '$.author');
+        """
+}
