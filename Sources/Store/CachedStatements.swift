@@ -53,17 +53,7 @@ extension DatabaseValueConvertible {
 extension Database {
     /// Runs one INSERT, UPDATE or DELETE from the statement cache.
     package func step(sql: String, arguments: StatementArguments = StatementArguments()) throws {
-        let statement = try cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        while true {
-            switch sqlite3_step(handle) {
-            case SQLITE_DONE: return
-            case SQLITE_ROW: continue
-            case let code: throw stepError(code, sql: sql)
-            }
-        }
+        try forEachRow(sql: sql, arguments: arguments) { _ in }
     }
 
     /// Reads the first row of one SELECT from the statement cache with `read`, or nil when there is none.

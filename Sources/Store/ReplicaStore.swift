@@ -77,13 +77,13 @@ package struct ReplicaStore: Sendable {
             }
             // A node's pending change sets come off before sequenced entries go on (they are re-applied later).
             try Overlay.remove(db)
-            var state = try StateRow.fetch(db)
+            var batch = try ApplyBatch(db)
             let results = try entries.map { entry in
-                let result = try Applier.apply(entry, state: &state, in: db)
+                let result = try batch.apply(entry, in: db)
                 try check(entry, result)
                 return result
             }
-            try state.save(db)
+            try batch.finish(db)
             try Self.settle(db)
             return results
         }
@@ -191,9 +191,7 @@ extension ReplicaStore {
 extension ReplicaStore {
     /// A local fact (never replicated), or nil.
     package func meta(_ key: String) throws -> String? {
-        try writer.read { db in
-            try String.cachedOne(db, sql: "SELECT value FROM local_meta WHERE key = ?", arguments: [key])
-        }
+        try writer.read { db in try Self.meta(db, key) }
     }
 
     /// Copies what is this node's own and not in the log — local facts, the outbox, the refusals list and dismissed
@@ -240,6 +238,16 @@ extension ReplicaStore {
     /// A local fact inside a transaction, or nil.
     package static func meta(_ db: Database, _ key: String) throws -> String? {
         try String.cachedOne(db, sql: "SELECT value FROM local_meta WHERE key = ?", arguments: [key])
+    }
+
+    /// The node's clock offset to the relay's in seconds (`clock_offset_s`; 0 until a sync learned one).
+    package func clockOffset() throws -> Int {
+        try writer.read { db in try Self.clockOffset(db) }
+    }
+
+    /// ``clockOffset()`` inside a transaction.
+    package static func clockOffset(_ db: Database) throws -> Int {
+        try meta(db, "clock_offset_s").flatMap { Int($0) } ?? 0
     }
 
     /// The unrevoked relay keys of the registry in the sequenced state (a node verifies the signed head with them);

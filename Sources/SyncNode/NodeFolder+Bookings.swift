@@ -35,7 +35,7 @@ package struct BookingRequest: Sendable {
 extension NodeFolder {
     /// The node's clock corrected by the offset learned from the relay.
     package func now(_ store: ReplicaStore) -> UTCTime {
-        let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
+        let offset = (try? store.clockOffset()) ?? 0
         return UTCTime(seconds: UTCTime.now().seconds + offset)
     }
 

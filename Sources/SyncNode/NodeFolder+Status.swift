@@ -61,7 +61,7 @@ extension NodeFolder {
         guard let text = try? store.meta("relay_url"), let url = URL(string: text) else {
             throw SyncError(.badInput, "this node has no relay URL: re-create it with `hutsync node init`")
         }
-        let offset = (try? store.meta("clock_offset_s")).flatMap { Int($0 ?? "") } ?? 0
+        let offset = (try? store.clockOffset()) ?? 0
         return HTTPRelayTransport(base: url, key: key, clockOffset: offset)
     }
 }

@@ -30,8 +30,7 @@ extension NodeFolder {
                                 ? "this node's key is not enrolled yet: ask an admin to grant \(key.publicKey.hex), then `hutsync node sync`"
                                 : "this node's key was revoked")
                     }
-                    let offset = try ReplicaStore.meta(db, "clock_offset_s").flatMap { Int($0) } ?? 0
-                    return UTCTime(seconds: UTCTime.now().seconds + offset)
+                    return UTCTime(seconds: UTCTime.now().seconds + (try ReplicaStore.clockOffset(db)))
                 },
                 refuseConflicts: refuseConflicts, readBack: readBack)
         } catch let error as SyncError {

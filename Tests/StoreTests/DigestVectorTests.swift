@@ -97,8 +97,15 @@ import Testing
                      "signed_change_set": \(transport)}
                 """)
         }
-        let row = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM network_params")! }
-        let encoding = RowEncoding.encode(table: "network_params", row: row)
+        var encodings: [[UInt8]] = []
+        try store.writer.read { db in
+            try RowEncoding.forEachEncoding(db, table: "network_params", sql: "SELECT * FROM network_params") {
+                encodings.append($0)
+            }
+        }
+        guard encodings.count == 1, let encoding = encodings.first else {
+            throw StoreError(.database, "network_params holds \(encodings.count) rows, not one")
+        }
         return """
             {
               "row_example": {"table": "network_params", "encoding_hex": "\(Hex.encode(encoding))",

@@ -31,7 +31,9 @@ struct UndoLog: Codable {
             case .int64(let number): self = .integer(number)
             case .string(let text): self = .text(text)
             case .blob(let data): self = .blob(data)
-            case .double(let number): self = .text("\(number)")  // never: no REAL column in a state table
+            case .double(let number):
+                // The state tables are STRICT with no REAL columns (the digest refuses one the same way).
+                preconditionFailure("REAL value \(number) in a state table")
             }
         }
 

@@ -46,39 +46,19 @@ package struct DigestSum: Sendable, Hashable {
 /// column names: `name ‖ 0x00 ‖ tag ‖ value`, where tag `i` is followed by the integer as 8 bytes big-endian two's
 /// complement, and tag `t` (text, UTF-8) or `b` (blob) by a 4-byte big-endian length and the bytes.
 package enum RowEncoding {
-    static func hash(table: String, row: Row) -> [UInt8] { Sodium.blake2b256(encode(table: table, row: row)) }
-
-    /// The bytes whose BLAKE2b-256 is the row's contribution.
-    package static func encode(table: String, row: Row) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        out.append(contentsOf: table.utf8)
-        out.append(0)
-        // Column names in byte order (compared in place: this runs for every row every entry touches).
-        let columns = zip(row.columnNames, row.databaseValues).sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-        for (name, value) in columns {
-            switch value.storage {
-            case .null: continue
-            case .int64(let number):
-                out.append(contentsOf: name.utf8)
-                out.append(0)
-                out.append(UInt8(ascii: "i"))
-                withUnsafeBytes(of: number.bigEndian) { out.append(contentsOf: $0) }
-            case .string(let text): appendBytes(text.utf8, tag: "t", name: name, to: &out)
-            case .blob(let data): appendBytes(data, tag: "b", name: name, to: &out)
-            case .double(let number):
-                // Digested tables are STRICT with no REAL columns; a REAL here is a schema bug.
-                preconditionFailure("REAL value \(number) in digested table \(table)")
-            }
-        }
-        return out
-    }
-
-    /// The contribution of each row `sql` (a `SELECT *` of `table`) selects, in the same encoding as
-    /// ``encode(table:row:)`` but read straight from SQLite's columns: apply runs this twice per write, and building a
-    /// GRDB `Row` (a string per column) cost more than the query.
+    /// The contribution (BLAKE2b-256 of the encoding) of each row `sql` — a `SELECT *` of `table`, or an INSERT of it
+    /// `RETURNING *` — selects.
     static func forEachHash(
         _ db: Database, table: String, sql: String, arguments: StatementArguments, _ body: ([UInt8]) -> Void
+    ) throws {
+        try forEachEncoding(db, table: table, sql: sql, arguments: arguments) { body(Sodium.blake2b256($0)) }
+    }
+
+    /// The encoding of each row `sql` selects, read straight from SQLite's columns (no GRDB `Row`, no string per
+    /// column: apply runs this twice per write); the test vectors' row example is computed by it too.
+    package static func forEachEncoding(
+        _ db: Database, table: String, sql: String, arguments: StatementArguments = StatementArguments(),
+        _ body: ([UInt8]) -> Void
     ) throws {
         let statement = try db.cachedStatement(sql: sql)
         try statement.setArguments(arguments)
@@ -121,7 +101,7 @@ package enum RowEncoding {
                     preconditionFailure("REAL value in digested table \(table)")
                 }
             }
-            body(Sodium.blake2b256(out))
+            body(out)
         }
     }
 
@@ -138,16 +118,6 @@ package enum RowEncoding {
         appendName(name, tag: tag, to: &out)
         withUnsafeBytes(of: UInt32(count).bigEndian) { out.append(contentsOf: $0) }
         if let bytes, count > 0 { out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count))) }
-    }
-
-    private static func appendBytes(
-        _ bytes: some Collection<UInt8>, tag: Unicode.Scalar, name: String, to out: inout [UInt8]
-    ) {
-        out.append(contentsOf: name.utf8)
-        out.append(0)
-        out.append(UInt8(ascii: tag))
-        withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { out.append(contentsOf: $0) }
-        out.append(contentsOf: bytes)
     }
 }
 
@@ -168,8 +138,7 @@ extension DigestSum {
     static func recompute(_ db: Database) throws -> DigestSum {
         var sum = DigestSum()
         for table in Migrations.digestedTables {
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table)")
-            while let row = try rows.next() { sum.add(RowEncoding.hash(table: table, row: row)) }
+            try RowEncoding.forEachHash(db, table: table, sql: "SELECT * FROM \(table)", arguments: []) { sum.add($0) }
         }
         return sum
     }
