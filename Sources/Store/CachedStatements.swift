@@ -125,6 +125,13 @@ package struct RawRow {
 
     package func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
 
+    package func blob(_ index: Int32) -> [UInt8] {
+        guard let bytes = sqlite3_column_blob(handle, index) else { return [] }
+        return Array(
+            UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))).bindMemory(
+                to: UInt8.self))
+    }
+
     package func value<T: DatabaseValueConvertible>(_ type: T.Type, _ index: Int32) -> T? {
         T.fromDatabaseValue(DatabaseValue(sqliteStatement: handle, index: index))
     }

@@ -149,19 +149,20 @@ extension ReplicaStore {
     /// Log entries after `seq`, in order, at most `limit`.
     package func logRecords(after seq: Int, limit: Int) throws -> [LogRecord] {
         try writer.read { db in
-            try Row.cachedAll(
-                db,
+            var records: [LogRecord] = []
+            try db.forEachRow(
                 sql: """
                     SELECT seq, relay_time, change_set, signature, outcome, digest, hash FROM log
                     WHERE seq > ? ORDER BY seq LIMIT ?
                     """,
                 arguments: [seq, limit]
-            ).map { row in
-                LogRecord(
-                    seq: row["seq"], relayTime: UTCTime(seconds: row["relay_time"]),
-                    changeSet: Array(row["change_set"] as Data), signature: Array(row["signature"] as Data),
-                    outcome: row["outcome"], digest: Array(row["digest"] as Data), hash: Array(row["hash"] as Data))
+            ) { row in
+                records.append(
+                    LogRecord(
+                        seq: row.int(0), relayTime: UTCTime(seconds: row.int(1)), changeSet: row.blob(2),
+                        signature: row.blob(3), outcome: row.text(4), digest: row.blob(5), hash: row.blob(6)))
             }
+            return records
         }
     }
 }

@@ -2,15 +2,35 @@ import CSodium
 
 /// Lower-case hexadecimal, the form of every hash, digest, key and signature in JSON.
 package enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     package static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        let encoded = bytes.withContiguousStorageIfAvailable { source in
+            String(unsafeUninitializedCapacity: source.count * 2) { write(source, into: $0) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return encoded ?? encode(Array(bytes))
+    }
+
+    /// Appends the lower-case hex of `bytes` to `out` (a page of the log is mostly hex and base64).
+    package static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        let written: Void? = bytes.withContiguousStorageIfAvailable { source in
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: source.count * 2))
+            _ = out.withUnsafeMutableBufferPointer {
+                write(source, into: UnsafeMutableBufferPointer(rebasing: $0[start...]))
+            }
+        }
+        if written == nil { append(Array(bytes), to: &out) }
+    }
+
+    private static func write(_ source: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>)
+        -> Int
+    {
+        let table: StaticString = "0123456789abcdef"
+        let digits = table.utf8Start
+        for (index, byte) in source.enumerated() {
+            target[2 * index] = digits[Int(byte >> 4)]
+            target[2 * index + 1] = digits[Int(byte & 0x0F)]
+        }
+        return source.count * 2
     }
 
     /// Strict lower-case hex; `byteCount` (when given) is the exact length the decoded value must have.
@@ -63,12 +83,50 @@ package enum Hex {
 /// bits of the last character must be zero — so every byte string has exactly one base64 form.
 package enum Base64 {
     package static func encode(_ bytes: [UInt8]) -> String {
-        Sodium.ensureReady()
-        let variant = Int32(sodium_base64_VARIANT_ORIGINAL)
-        let length = sodium_base64_encoded_len(bytes.count, variant)
-        var out = [CChar](repeating: 0, count: length)
-        _ = sodium_bin2base64(&out, length, bytes, bytes.count, variant)
-        return String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        bytes.withUnsafeBufferPointer { source in
+            String(unsafeUninitializedCapacity: encodedCount(source.count)) { write(source, into: $0) }
+        }
+    }
+
+    /// Appends the base64 of `bytes` to `out`.
+    package static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: encodedCount(bytes.count)))
+        bytes.withUnsafeBufferPointer { source in
+            _ = out.withUnsafeMutableBufferPointer {
+                write(source, into: UnsafeMutableBufferPointer(rebasing: $0[start...]))
+            }
+        }
+    }
+
+    private static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    private static func write(_ source: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>)
+        -> Int
+    {
+        let table: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        let alphabet = table.utf8Start
+        var input = 0
+        var output = 0
+        while input + 3 <= source.count {
+            let group = UInt32(source[input]) << 16 | UInt32(source[input + 1]) << 8 | UInt32(source[input + 2])
+            target[output] = alphabet[Int(group >> 18)]
+            target[output + 1] = alphabet[Int(group >> 12 & 0x3F)]
+            target[output + 2] = alphabet[Int(group >> 6 & 0x3F)]
+            target[output + 3] = alphabet[Int(group & 0x3F)]
+            input += 3
+            output += 4
+        }
+        let left = source.count - input
+        if left > 0 {
+            let group = UInt32(source[input]) << 16 | (left == 2 ? UInt32(source[input + 1]) << 8 : 0)
+            target[output] = alphabet[Int(group >> 18)]
+            target[output + 1] = alphabet[Int(group >> 12 & 0x3F)]
+            target[output + 2] = left == 2 ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "=")
+            target[output + 3] = UInt8(ascii: "=")
+            output += 4
+        }
+        return output
     }
 
     /// Decodes canonical base64: groups of four characters of the standard alphabet, the last one padded with `=`

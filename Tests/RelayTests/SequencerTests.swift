@@ -234,4 +234,47 @@ import Testing
             #expect(answer.canonicalJSON == (try CanonicalJSON.encodeUnlimited(.object(members))))
         }
     }
+
+    @Test func aPullPageIsWrittenAsTheCanonicalEncodingOfItsJSON() async throws {
+        let harness = try RelayHarness()
+        let owner = Fixtures.owner
+        try await harness.enrolOwner(owner, id: Self.ownerID)
+        let named = try harness.changeSet(
+            [Catalogue.owner(Self.ownerID, name: "Ä \"quoted\" name")], by: owner, counter: 1)
+        let grab = try harness.changeSet(
+            [.keyGrant(KeyGrant(publicKey: String(repeating: "ab", count: 32), role: "admin"))], by: owner, counter: 2)
+        _ = try await harness.push([named, grab], as: owner)  // applied, then rejected (an outcome with a reason)
+        let records = try harness.store.logRecords(after: 0, limit: 1000)
+        let position = try harness.store.position()
+        let head = SignedHead(
+            seq: position.appliedSeq, hash: position.headHash, digest: position.digest, signedBy: harness.relayKey)
+        #expect(records.count >= 4)
+        #expect(Set(records.map(\.outcome)).count >= 2)
+        for nextCounter in [nil, 3] {
+            var members = [
+                JSONMember(
+                    "entries",
+                    .array(
+                        try records.map { record in
+                            .object([
+                                JSONMember("seq", .int(record.seq)),
+                                JSONMember("time", .string(record.relayTime.description)),
+                                JSONMember(
+                                    "change_set",
+                                    .object([
+                                        JSONMember("change_set", .string(Data(record.changeSet).base64EncodedString())),
+                                        JSONMember("signature", .string(Hex.encode(record.signature))),
+                                    ])),
+                                JSONMember("outcome", try CanonicalJSON.decode(Array(record.outcome.utf8))),
+                                JSONMember("digest", .string(Hex.encode(record.digest))),
+                                JSONMember("hash", .string(Hex.encode(record.hash))),
+                            ])
+                        })),
+                JSONMember("head", head.json),
+            ]
+            if let nextCounter { members.append(JSONMember("next_counter", .int(nextCounter))) }
+            let written = PullPageJSON.write(records, head: head, nextCounter: nextCounter)
+            #expect(written == (try CanonicalJSON.encodeUnlimited(.object(members))))
+        }
+    }
 }

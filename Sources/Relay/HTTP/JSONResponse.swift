@@ -9,7 +9,12 @@ import Wire
 /// JSON answers, and the one place where relay errors become HTTP statuses.
 enum JSONResponse {
     static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok, gzip: Bool = false) -> Response {
-        var bytes = (try? CanonicalJSON.encodeUnlimited(value)) ?? Array(#"{}"#.utf8)
+        ok(bytes: (try? CanonicalJSON.encodeUnlimited(value)) ?? Array(#"{}"#.utf8), status: status, gzip: gzip)
+    }
+
+    /// An answer whose JSON is already written.
+    static func ok(bytes: [UInt8], status: HTTPResponse.Status = .ok, gzip: Bool = false) -> Response {
+        var bytes = bytes
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if gzip, let compressed = Gzip.compress(bytes) {

@@ -27,7 +27,8 @@ struct RelayRoutes: Sendable {
             )
         }
         router.get("/v1/genesis") { request, _ in
-            JSONResponse.ok(try self.page(after: 0, limit: 1, requester: nil), gzip: JSONResponse.acceptsGzip(request))
+            JSONResponse.ok(
+                bytes: try self.page(after: 0, limit: 1, requester: nil), gzip: JSONResponse.acceptsGzip(request))
         }
         router.get("/v1/head") { _, _ in JSONResponse.ok(try self.head().json) }
         router.post("/v1/push") { request, _ in try await self.push(request) }
@@ -108,32 +109,19 @@ struct RelayRoutes: Sendable {
             metrics?.pullWaiters.decrement()
         }
         return JSONResponse.ok(
-            try page(after: after, limit: limit, requester: requester), gzip: JSONResponse.acceptsGzip(request))
+            bytes: try page(after: after, limit: limit, requester: requester), gzip: JSONResponse.acceptsGzip(request))
     }
 
-    /// `{"entries": […], "head": {signed head}, "next_counter"}` (the counter only for a signed request).
-    private func page(after: Int, limit: Int, requester: PublicKey?) throws(RelayError) -> JSONValue {
+    /// `{"entries": […], "head": {signed head}, "next_counter"}` (the counter only for a signed request), as canonical
+    /// JSON written directly (``PullPageJSON``).
+    private func page(after: Int, limit: Int, requester: PublicKey?) throws(RelayError) -> [UInt8] {
         let records: [LogRecord]
         do { records = try store.logRecords(after: after, limit: limit) } catch {
             throw .unavailable("the relay could not read its log")
         }
-        let entries = records.map { record -> JSONValue in
-            .object([
-                JSONMember("seq", .int(record.seq)), JSONMember("time", .string(record.relayTime.description)),
-                JSONMember(
-                    "change_set",
-                    .object([
-                        JSONMember("change_set", .string(Base64.encode(record.changeSet))),
-                        JSONMember("signature", .string(Hex.encode(record.signature))),
-                    ])),
-                JSONMember("outcome", (try? CanonicalJSON.decode(Array(record.outcome.utf8))) ?? .null),
-                JSONMember("digest", .string(Hex.encode(record.digest))),
-                JSONMember("hash", .string(Hex.encode(record.hash))),
-            ])
-        }
-        var members = [JSONMember("entries", .array(entries)), JSONMember("head", try head().json)]
-        if let requester { members.append(JSONMember("next_counter", .int(try nextCounter(requester)))) }
-        return .object(members)
+        return PullPageJSON.write(
+            records, head: try head(), nextCounter: try requester.map { key throws(RelayError) in try nextCounter(key) }
+        )
     }
 }
 
