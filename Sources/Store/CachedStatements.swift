@@ -1,3 +1,4 @@
+package import Foundation
 package import GRDB
 import GRDBSQLite
 
@@ -50,19 +51,56 @@ extension DatabaseValueConvertible {
 // does not use and which cost more than most of its statements. Only for single SELECT, INSERT, UPDATE and DELETE
 // statements: transaction control and schema changes go through GRDB, which tracks them.
 
+/// Positional arguments bound straight through `sqlite3_bind_*` (the same SQLite values as GRDB's
+/// ``StatementArguments``, without its conversion to ``DatabaseValue``s, name lookup and validation pass).
+package typealias SQLArguments = [(any SQLBindable)?]
+
+/// A value apply binds: an integer, text or a blob, bound as GRDB binds it.
+package protocol SQLBindable {
+    func bind(to handle: SQLiteStatement, at index: Int32) -> Int32
+}
+
+extension Int: SQLBindable {
+    package func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(handle, index, Int64(self))
+    }
+}
+
+extension Bool: SQLBindable {
+    package func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(handle, index, self ? 1 : 0)
+    }
+}
+
+extension String: SQLBindable {
+    /// The UTF-8 bytes in place (GRDB's binding copies the string into a C string first); the empty string as
+    /// empty text, not NULL.
+    package func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
+        var text = self
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_text(handle, index, "", 0, transient)
+            }
+            let characters = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+            return sqlite3_bind_text(handle, index, characters, Int32(bytes.count), transient)
+        }
+    }
+}
+
+/// `SQLITE_TRANSIENT`: SQLite copies the value before the bind returns.
+private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+extension Data: SQLBindable {}
+
 extension Database {
     /// Runs one INSERT, UPDATE or DELETE from the statement cache.
-    package func step(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+    package func step(sql: String, arguments: SQLArguments = []) throws {
         try forEachRow(sql: sql, arguments: arguments) { _ in }
     }
 
     /// Reads the first row of one SELECT from the statement cache with `read`, or nil when there is none.
-    package func firstRow<T>(
-        sql: String, arguments: StatementArguments = StatementArguments(), _ read: (RawRow) throws -> T
-    ) throws -> T? {
-        let statement = try cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
+    package func firstRow<T>(sql: String, arguments: SQLArguments = [], _ read: (RawRow) throws -> T) throws -> T? {
+        let handle = try boundStatement(sql: sql, arguments: arguments)
         defer { sqlite3_reset(handle) }
         switch sqlite3_step(handle) {
         case SQLITE_DONE: return nil
@@ -72,12 +110,8 @@ extension Database {
     }
 
     /// Reads every row of one SELECT from the statement cache with `read`, in order.
-    package func forEachRow(
-        sql: String, arguments: StatementArguments = StatementArguments(), _ read: (RawRow) throws -> Void
-    ) throws {
-        let statement = try cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
+    package func forEachRow(sql: String, arguments: SQLArguments = [], _ read: (RawRow) throws -> Void) throws {
+        let handle = try boundStatement(sql: sql, arguments: arguments)
         defer { sqlite3_reset(handle) }
         while true {
             switch sqlite3_step(handle) {
@@ -89,15 +123,31 @@ extension Database {
     }
 
     /// The first column of the first row of one SELECT, or nil when there is no row or it is NULL.
-    package func firstValue<T: DatabaseValueConvertible>(
-        _ type: T.Type, sql: String, arguments: StatementArguments = StatementArguments()
-    ) throws -> T? {
+    package func firstValue<T: DatabaseValueConvertible>(_ type: T.Type, sql: String, arguments: SQLArguments = [])
+        throws -> T?
+    {
         try firstRow(sql: sql, arguments: arguments) { row in row.value(T.self, 0) } ?? nil
     }
 
     /// Whether one SELECT returns a row.
-    package func exists(sql: String, arguments: StatementArguments = StatementArguments()) throws -> Bool {
+    package func exists(sql: String, arguments: SQLArguments = []) throws -> Bool {
         try firstRow(sql: sql, arguments: arguments) { _ in true } ?? false
+    }
+
+    /// The cached statement for `sql` with `arguments` bound, ready to step; the caller resets it when done.
+    func boundStatement(sql: String, arguments: SQLArguments) throws -> SQLiteStatement {
+        let handle = try cachedStatement(sql: sql).sqliteStatement
+        guard sqlite3_bind_parameter_count(handle) == Int32(arguments.count) else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "\(arguments.count) arguments for \(sqlite3_bind_parameter_count(handle)) parameters", sql: sql
+            )
+        }
+        for (index, argument) in zip(Int32(1)..., arguments) {
+            let code = argument?.bind(to: handle, at: index) ?? sqlite3_bind_null(handle, index)
+            guard code == SQLITE_OK else { throw stepError(code, sql: sql) }
+        }
+        return handle
     }
 
     private func stepError(_ code: Int32, sql: String) -> DatabaseError {
@@ -130,6 +180,16 @@ package struct RawRow {
         return Array(
             UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))).bindMemory(
                 to: UInt8.self))
+    }
+
+    /// Every column's value.
+    package var values: [DatabaseValue] {
+        (0..<sqlite3_column_count(handle)).map { DatabaseValue(sqliteStatement: handle, index: $0) }
+    }
+
+    /// Every column's name.
+    package var columnNames: [String] {
+        (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
     }
 
     package func value<T: DatabaseValueConvertible>(_ type: T.Type, _ index: Int32) -> T? {

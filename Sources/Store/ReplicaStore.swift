@@ -10,8 +10,10 @@ package struct ReplicaStore: Sendable {
     /// Opens (creating if needed) the store at `path`: a WAL `DatabasePool` with `synchronous=FULL`, so an applied
     /// entry survives power loss.
     ///
-    /// The simulation may pass `durable: false` (`synchronous=OFF`: a crash of the machine could lose the last
-    /// transactions, a crash of the process cannot) and `reverseUnorderedSelects` to flush out order-dependent SQL.
+    /// `durable: false` (`synchronous=OFF`: a crash of the machine could lose the last transactions, a crash of the
+    /// process cannot) is for stores that are not a replica yet — `node init` builds one in a staging folder it
+    /// throws away on any failure, and ``close()`` puts it on disk — and for the simulation, which may also pass
+    /// `reverseUnorderedSelects` to flush out order-dependent SQL.
     package init(path: String, durable: Bool = true, reverseUnorderedSelects: Bool = false) throws {
         _ = Self.sqliteConfigured
         var configuration = Configuration()
@@ -279,9 +281,13 @@ extension ReplicaStore {
 
 extension ReplicaStore {
     /// Checkpoints the write-ahead log into the main file (truncating the log) and closes the database, so the main
-    /// file alone holds everything — before it is moved or replaced.
+    /// file alone holds everything — before it is moved or replaced. The checkpoint runs with `synchronous=FULL`, so
+    /// the main file is on disk when this returns, also for a store opened with `durable: false`.
     package func close() throws {
-        try writer.writeWithoutTransaction { db in try db.run(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.run(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
         try writer.close()
     }
 }

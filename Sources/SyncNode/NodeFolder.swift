@@ -73,7 +73,10 @@ package struct NodeFolder: Sendable {
         let store: ReplicaStore
         do {
             try KeyFile.create(key, path: keyPath)
-            store = try ReplicaStore(path: storePath)
+            // Not durable while it is built: a failure removes the staging folder and a crash leaves it unused (no
+            // node folder exists before the move), and `close` below puts the finished store on disk before the
+            // folder moves into place. So no page of the catch-up waits for the disk on commit.
+            store = try ReplicaStore(path: storePath, durable: false)
         } catch {
             throw SyncError(.badInput, "cannot write the node's files: \(error)")
         }

@@ -98,11 +98,11 @@ extension ApplyContext {
     /// Replaces an ordered list of a property (amenities, or media of one kind).
     private mutating func replaceList(_ table: String, propertyID: String, kind: String?, values: [String]) throws {
         let filter = kind == nil ? "property_id = ?" : "property_id = ? AND kind = ?"
-        let keys: StatementArguments = kind.map { [propertyID, $0] } ?? [propertyID]
+        let keys: SQLArguments = kind.map { [propertyID, $0] } ?? [propertyID]
         try recordUndo(table, where: filter, keys)
         let db = db
         try digest.tracking(db, table: table, filter: filter, arguments: keys) {
-            try db.run(sql: "DELETE FROM \(table) WHERE \(filter)", arguments: keys)
+            try db.step(sql: "DELETE FROM \(table) WHERE \(filter)", arguments: keys)
             for (position, value) in values.enumerated() {
                 if let kind {
                     try db.run(

@@ -49,7 +49,7 @@ extension ApplyContext {
         try occupy(booking.units, propertyID: booking.propertyID, kind: "booking", holderID: booking.id)
     }
 
-    mutating func setBooking(_ id: String, _ assignments: String, _ arguments: StatementArguments) throws {
+    mutating func setBooking(_ id: String, _ assignments: String, _ arguments: SQLArguments) throws {
         try write(
             "bookings", where: "id = ?", [id], sql: "UPDATE bookings SET \(assignments), updated_seq = ? WHERE id = ?",
             arguments + [seq, id])

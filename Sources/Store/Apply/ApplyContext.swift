@@ -20,7 +20,7 @@ struct ApplyContext {
     }
 
     /// Keeps, for the undo log if there is one, the rows of `table` that `filter` selects before a write to them.
-    mutating func recordUndo(_ table: String, where filter: String, _ keys: StatementArguments) throws {
+    mutating func recordUndo(_ table: String, where filter: String, _ keys: SQLArguments) throws {
         try undo?.record(db, table: table, filter: filter, keys: keys)
     }
 
@@ -83,7 +83,7 @@ struct ApplyContext {
 
     /// Runs a write to `table`, keeping the digest: `filter` selects every row the write touches.
     mutating func write(
-        _ table: String, where filter: String, _ keys: StatementArguments, sql: String, _ arguments: StatementArguments
+        _ table: String, where filter: String, _ keys: SQLArguments, sql: String, _ arguments: SQLArguments
     ) throws {
         let db = db
         if undo != nil {
@@ -99,7 +99,7 @@ struct ApplyContext {
     /// Inserts one row into `table`, keeping the digest, when the caller has checked that no row with its key exists:
     /// `sql` is an INSERT of exactly one row, and the row as stored comes back from its `RETURNING *`.
     mutating func insert(
-        _ table: String, where filter: String, _ keys: StatementArguments, sql: String, _ arguments: StatementArguments
+        _ table: String, where filter: String, _ keys: SQLArguments, sql: String, _ arguments: SQLArguments
     ) throws {
         if undo != nil {
             try recordUndo(table, where: filter, keys)

@@ -50,17 +50,17 @@ struct UndoLog: Codable {
     var steps: [Step] = []
 
     /// Keeps the rows of `table` that `filter` selects now, before a write that touches only those.
-    mutating func record(_ db: Database, table: String, filter: String, keys: StatementArguments) throws {
-        let rows = try Row.cachedAll(db, sql: "SELECT * FROM \(table) WHERE \(filter)", arguments: keys)
+    mutating func record(_ db: Database, table: String, filter: String, keys: SQLArguments) throws {
+        var columns: [String] = []
+        var rows: [[Value]] = []
+        try db.forEachRow(sql: "SELECT * FROM \(table) WHERE \(filter)", arguments: keys) { row in
+            if columns.isEmpty { columns = row.columnNames }
+            rows.append(row.values.map(Value.init))
+        }
         // The keys as values to store: selected back through SQLite (the filter's `?`s are its only parameters).
-        let count = filter.filter { $0 == "?" }.count
-        let marks = Array(repeating: "?", count: count).joined(separator: ", ")
-        let bound = count == 0 ? nil : try Row.cachedOne(db, sql: "SELECT \(marks)", arguments: keys)
-        steps.append(
-            Step(
-                table: table, filter: filter, keys: bound.map { $0.databaseValues.map(Value.init) } ?? [],
-                columns: rows.first.map { Array($0.columnNames) } ?? [],
-                rows: rows.map { $0.databaseValues.map(Value.init) }))
+        let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+        let bound = keys.isEmpty ? [] : try db.firstRow(sql: "SELECT \(marks)", arguments: keys) { $0.values } ?? []
+        steps.append(Step(table: table, filter: filter, keys: bound.map(Value.init), columns: columns, rows: rows))
     }
 
     /// Undoes every step, newest first.

@@ -49,7 +49,7 @@ package enum RowEncoding {
     /// The contribution (BLAKE2b-256 of the encoding) of each row `sql` — a `SELECT *` of `table`, or an INSERT of it
     /// `RETURNING *` — selects.
     static func forEachHash(
-        _ db: Database, table: String, sql: String, arguments: StatementArguments, _ body: ([UInt8]) -> Void
+        _ db: Database, table: String, sql: String, arguments: SQLArguments, _ body: ([UInt8]) -> Void
     ) throws {
         try forEachEncoding(db, table: table, sql: sql, arguments: arguments) { body(Sodium.blake2b256($0)) }
     }
@@ -57,12 +57,9 @@ package enum RowEncoding {
     /// The encoding of each row `sql` selects, read straight from SQLite's columns (no GRDB `Row`, no string per
     /// column: apply runs this twice per write); the test vectors' row example is computed by it too.
     package static func forEachEncoding(
-        _ db: Database, table: String, sql: String, arguments: StatementArguments = StatementArguments(),
-        _ body: ([UInt8]) -> Void
+        _ db: Database, table: String, sql: String, arguments: SQLArguments = [], _ body: ([UInt8]) -> Void
     ) throws {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
+        let handle = try db.boundStatement(sql: sql, arguments: arguments)
         defer { sqlite3_reset(handle) }
         var columns: [(index: Int32, name: UnsafePointer<CChar>)] = []
         var out: [UInt8] = []
@@ -125,7 +122,7 @@ extension DigestSum {
     /// Adjusts the sum around a write: subtracts the rows of `table` matching `filter` before `write`, adds them back
     /// after. `filter` must select every row the write touches.
     mutating func tracking<T>(
-        _ db: Database, table: String, filter: String, arguments: StatementArguments, write: () throws -> T
+        _ db: Database, table: String, filter: String, arguments: SQLArguments, write: () throws -> T
     ) throws -> T {
         let sql = "SELECT * FROM \(table) WHERE \(filter)"
         try RowEncoding.forEachHash(db, table: table, sql: sql, arguments: arguments) { subtract($0) }
