@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Store
 import TestSupport
@@ -22,8 +23,19 @@ import Testing
         #expect(try synchronous(ReplicaStore(path: directory.file("replica.sqlite"))) == 2)
     }
 
-    @Test func theSimulationsNonDurableStoreIsOff() throws {
+    /// `node init` builds its store non-durable in a staging folder; closing it checkpoints everything into the main
+    /// file (the write-ahead log is left empty), and the node reopens it durable.
+    @Test func aNonDurableStoreIsOffAndClosesIntoItsMainFile() throws {
         let directory = TemporaryDirectory()
-        #expect(try synchronous(ReplicaStore(path: directory.file("replica.sqlite"), durable: false)) == 0)
+        let path = directory.file("replica.sqlite")
+        let store = try ReplicaStore(path: path, durable: false)
+        #expect(try synchronous(store) == 0)
+        try store.setMeta(["relay_url": "https://relay.example"])
+        try store.close()
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0)
+        let reopened = try ReplicaStore(path: path)
+        #expect(try synchronous(reopened) == 2)
+        #expect(try reopened.meta("relay_url") == "https://relay.example")
     }
 }
