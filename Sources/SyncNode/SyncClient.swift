@@ -241,7 +241,7 @@ package struct SyncClient: Sendable {
     }
 
     static func compare(_ applied: AppliedEntry, with relay: PulledEntry) throws {
-        let outcome = String(decoding: (try? CanonicalJSON.encode(applied.outcome.json)) ?? [], as: UTF8.self)
+        let outcome = applied.outcome.canonicalText
         if case .rejected(let rejection) = applied.outcome, rejection.op == 0,
             [ReasonCode.authUnknownKey, .authRevoked].contains(rejection.reason)
         {

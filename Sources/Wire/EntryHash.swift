@@ -8,13 +8,33 @@ package enum EntryHash {
     package static func compute(
         seq: Int, previous: [UInt8], relayTime: UTCTime, changeSetID: [UInt8], outcome: Outcome, digest: [UInt8]
     ) -> [UInt8] {
-        let value = JSONValue.object([
-            JSONMember("digest", .string(Hex.encode(digest))), JSONMember("id", .string(Hex.encode(changeSetID))),
-            JSONMember("outcome", outcome.json), JSONMember("prev", .string(Hex.encode(previous))),
-            JSONMember("seq", .int(seq)), JSONMember("time", .string(relayTime.description)),
-        ])
-        // Hex strings, small integers, a reason code and a time always encode.
-        let bytes = (try? CanonicalJSON.encode(value)) ?? []
-        return Sodium.blake2b256(prefix + bytes)
+        Sodium.blake2b256(
+            input(
+                seq: seq, previous: previous, relayTime: relayTime, changeSetID: changeSetID,
+                outcome: outcome, digest: digest))
+    }
+
+    /// What is hashed, written directly (apply computes it for every entry): the members in canonical order, each
+    /// value as canonical JSON writes it — hex strings, the outcome's canonical text, an integer and a time, none
+    /// of which needs escaping.
+    package static func input(
+        seq: Int, previous: [UInt8], relayTime: UTCTime, changeSetID: [UInt8], outcome: Outcome, digest: [UInt8]
+    ) -> [UInt8] {
+        var out = prefix
+        out.reserveCapacity(prefix.count + 320)
+        out.append(contentsOf: #"{"digest":""#.utf8)
+        Hex.append(digest, to: &out)
+        out.append(contentsOf: #"","id":""#.utf8)
+        Hex.append(changeSetID, to: &out)
+        out.append(contentsOf: #"","outcome":"#.utf8)
+        out.append(contentsOf: outcome.canonicalText.utf8)
+        out.append(contentsOf: #","prev":""#.utf8)
+        Hex.append(previous, to: &out)
+        out.append(contentsOf: #"","seq":"#.utf8)
+        out.append(contentsOf: String(seq).utf8)
+        out.append(contentsOf: #","time":""#.utf8)
+        out.append(contentsOf: relayTime.description.utf8)
+        out.append(contentsOf: #""}"#.utf8)
+        return out
     }
 }

@@ -111,4 +111,35 @@ extension VectorTests {
                 query: request["query"] as! String,
                 body: Array((request["body"] as! String).utf8)) == true)
     }
+
+    /// The entry hash's input is written directly; it is the canonical JSON of its members, for every kind of
+    /// outcome (a rejection's field and holders are the outcome's own canonical text, escapes included).
+    @Test func theEntryHashInputIsTheCanonicalJSONOfItsMembers() throws {
+        let outcomes: [Outcome] = [
+            .applied, .conflicted, .rejected(op: 3, reason: .slotTaken),
+            .rejected(Rejection(op: 0, reason: ReasonCode("value.invalid"), field: "prices[1].\"shift\"\u{1}é")),
+            .rejected(
+                Rejection(op: 12, reason: .slotTaken, holders: ["HB-7Q2K", "block:\(TestID.uuid(9, kind: 0xB))"])),
+        ]
+        for (index, outcome) in outcomes.enumerated() {
+            let digest = (0..<32).map { UInt8(truncatingIfNeeded: $0 * 7 + index) }
+            let id = (0..<32).map { UInt8(truncatingIfNeeded: 255 - $0 - index) }
+            let previous = index == 0 ? EntryHash.zero : (0..<32).map { UInt8(truncatingIfNeeded: $0 ^ 0x5A) }
+            let seq = [1, 99, 100_000, Int(Int32.max), 7][index]
+            let time = UTCTime(seconds: 1_795_600_000 + index * 86_399)
+            let members = JSONValue.object([
+                JSONMember("seq", .int(seq)), JSONMember("time", .string(time.description)),
+                JSONMember("prev", .string(Hex.encode(previous))), JSONMember("outcome", outcome.json),
+                JSONMember("id", .string(Hex.encode(id))), JSONMember("digest", .string(Hex.encode(digest))),
+            ])
+            let expected = EntryHash.prefix + (try CanonicalJSON.encode(members))
+            let input = EntryHash.input(
+                seq: seq, previous: previous, relayTime: time, changeSetID: id, outcome: outcome, digest: digest)
+            #expect(input == expected, "\(outcome)")
+            #expect(
+                EntryHash.compute(
+                    seq: seq, previous: previous, relayTime: time, changeSetID: id, outcome: outcome, digest: digest)
+                    == Sodium.blake2b256(expected))
+        }
+    }
 }
