@@ -39,7 +39,7 @@ package struct RelayFolder: Sendable {
             made.append(adminKeyPath)
             made += [storePath, storePath + "-wal", storePath + "-shm"]
             let genesis = try Self.genesis(relay: relay, admin: admin, payee: payee, now: now)
-            let store = try ReplicaStore(path: storePath)
+            let store = try ReplicaStore(path: storePath, queryIndexes: false)
             try store.apply([SequencedEntry(seq: 1, relayTime: now, changeSet: genesis)])
             return Created(relayKey: relay.publicKey, adminKey: admin.publicKey, genesisHash: genesis.id)
         } catch {
@@ -81,7 +81,7 @@ package struct RelayFolder: Sendable {
             throw RelayError(
                 "folder.empty", "\(path) holds no relay: run `hutsync relay init --data \(path)` first", status: 0)
         }
-        let store = try ReplicaStore(path: storePath)
+        let store = try ReplicaStore(path: storePath, queryIndexes: false)
         try store.writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.writerCheckpointPages)")

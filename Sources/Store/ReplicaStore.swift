@@ -14,7 +14,12 @@ package struct ReplicaStore: Sendable {
     /// process cannot) is for stores that are not a replica yet — `node init` builds one in a staging folder it
     /// throws away on any failure, and ``close()`` puts it on disk — and for the simulation, which may also pass
     /// `reverseUnorderedSelects` to flush out order-dependent SQL.
-    package init(path: String, durable: Bool = true, reverseUnorderedSelects: Bool = false) throws {
+    ///
+    /// `queryIndexes` (see ``QueryIndexes``): a node's store keeps the indexes its views read; the relay's, and a
+    /// store being built, go without (``createQueryIndexes()`` adds them at the end of a build).
+    package init(path: String, durable: Bool = true, reverseUnorderedSelects: Bool = false, queryIndexes: Bool = true)
+        throws
+    {
         _ = Self.sqliteConfigured
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -36,6 +41,12 @@ package struct ReplicaStore: Sendable {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         try self.init(writer: pool)
+        try pool.write { db in try queryIndexes ? QueryIndexes.create(db) : QueryIndexes.drop(db) }
+    }
+
+    /// Creates the indexes a node's views read (a store built without them, before it becomes a node's).
+    package func createQueryIndexes() throws {
+        try writer.write { db in try QueryIndexes.create(db) }
     }
 
     /// Process-wide SQLite settings, made once before the first database opens (see

@@ -75,8 +75,9 @@ package struct NodeFolder: Sendable {
             try KeyFile.create(key, path: keyPath)
             // Not durable while it is built: a failure removes the staging folder and a crash leaves it unused (no
             // node folder exists before the move), and `close` below puts the finished store on disk before the
-            // folder moves into place. So no page of the catch-up waits for the disk on commit.
-            store = try ReplicaStore(path: storePath, durable: false)
+            // folder moves into place. So no page of the catch-up waits for the disk on commit. The indexes only the
+            // node's views read are created once the log is in (`QueryIndexes`).
+            store = try ReplicaStore(path: storePath, durable: false, queryIndexes: false)
         } catch {
             throw SyncError(.badInput, "cannot write the node's files: \(error)")
         }
@@ -90,6 +91,7 @@ package struct NodeFolder: Sendable {
             meta["relay_head_seq"] = report.head.map { String($0.seq) }
         }
         do {
+            try store.createQueryIndexes()
             try store.setMeta(meta)
             let applied = try store.position().appliedSeq
             try store.close()  // everything in the main file before the folder moves

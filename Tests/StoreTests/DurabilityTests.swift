@@ -39,3 +39,35 @@ import Testing
         #expect(try reopened.meta("relay_url") == "https://relay.example")
     }
 }
+
+/// The indexes only a node's views read (`QueryIndexes`): kept by a node's store, absent from the relay's and from a
+/// store being built until it is finished.
+@Suite struct QueryIndexTests {
+    private func indexes(_ store: ReplicaStore) throws -> Set<String> {
+        try store.writer.read { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bookings'"))
+        }
+    }
+
+    @Test func aStoreKeepsTheQueryIndexesItWasOpenedFor() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("replica.sqlite")
+        let node = try ReplicaStore(path: path)
+        #expect(try indexes(node).contains("bookings_by_property_date"))
+        let relay = try ReplicaStore(path: path, queryIndexes: false)
+        #expect(try !indexes(relay).contains("bookings_by_property_date"))
+        #expect(try indexes(relay).contains("bookings_conflicted"))  // apply's own indexes stay
+        try relay.createQueryIndexes()
+        #expect(try indexes(relay).contains("bookings_by_property_date"))
+        // The plan of a node's property view uses it again.
+        let plan = try relay.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT * FROM bookings WHERE property_id = ? AND date BETWEEN ? AND ?",
+                arguments: ["p", "2026-01-01", "2026-12-31"]
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("USING INDEX bookings_by_property_date") })
+    }
+}

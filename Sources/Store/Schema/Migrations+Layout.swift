@@ -1,3 +1,5 @@
+import GRDB
+
 /// Changes to how the replicated state is stored, not to what it holds: indexes and tables that apply, the outbox and
 /// the relay's door read, replaced by cheaper ones as profiles showed their cost.
 extension Migrations {
@@ -39,4 +41,25 @@ extension Migrations {
         ALTER TABLE outbox ADD COLUMN author TEXT;
         UPDATE outbox SET author = json_extract(CAST(change_set AS TEXT), '$.author');
         """
+}
+
+/// Indexes that only a node's views read — apply, the door and the outbox never do. Each costs a random index leaf
+/// for every booking applied (without this one, a catch-up spent about 10 µs less CPU per entry, of about 50 for
+/// apply and commit), so only a store that answers those views keeps them: a node. The relay answers none;
+/// a store being built (`node init`, `node rebuild`) creates them once at the end, sorted, instead of leaf by leaf.
+///
+/// Migration v1 created `bookings_by_property_date`; whichever way a store is opened (see
+/// ``ReplicaStore/init(path:durable:reverseUnorderedSelects:queryIndexes:)``) creates or drops these.
+enum QueryIndexes {
+    static let all: [(name: String, definition: String)] = [
+        ("bookings_by_property_date", "ON bookings (property_id, date, shift, id)")
+    ]
+
+    static func create(_ db: Database) throws {
+        for (name, definition) in all { try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) \(definition)") }
+    }
+
+    static func drop(_ db: Database) throws {
+        for (name, _) in all { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
+    }
 }
