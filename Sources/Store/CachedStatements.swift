@@ -92,6 +92,16 @@ private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3
 
 extension Data: SQLBindable {}
 
+extension Array: SQLBindable where Element == UInt8 {
+    /// A blob, bound from the array's storage (an empty array is an empty blob, not NULL).
+    package func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
+        withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
+            return sqlite3_bind_blob(handle, index, base, Int32(bytes.count), transient)
+        }
+    }
+}
+
 extension Database {
     /// Runs one INSERT, UPDATE or DELETE from the statement cache.
     package func step(sql: String, arguments: SQLArguments = []) throws {

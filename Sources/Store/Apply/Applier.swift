@@ -99,8 +99,8 @@ enum Applier {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                entry.seq, Data(entry.changeSet.id), changeSet.author, changeSet.counter, entry.relayTime.seconds,
-                Data(entry.changeSet.bytes), Data(entry.changeSet.signature), outcomeText, Data(digest), Data(hash),
+                entry.seq, entry.changeSet.id, changeSet.author, changeSet.counter, entry.relayTime.seconds,
+                entry.changeSet.bytes, entry.changeSet.signature, outcomeText, digest, hash,
             ])
     }
 }
