@@ -58,18 +58,31 @@ package typealias SQLArguments = [(any SQLBindable)?]
 /// A value apply binds: an integer, text or a blob, bound as GRDB binds it.
 package protocol SQLBindable {
     func bind(to handle: SQLiteStatement, at index: Int32) -> Int32
+    /// The value as SQLite stores it in a column of its own type, or nil where that is not known here.
+    var stored: StoredValue? { get }
+}
+
+/// A non-NULL value as SQLite stores it.
+package enum StoredValue: Equatable {
+    case integer(Int64)
+    case text(String)
+    case blob([UInt8])
 }
 
 extension Int: SQLBindable {
     package func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
         sqlite3_bind_int64(handle, index, Int64(self))
     }
+
+    package var stored: StoredValue? { .integer(Int64(self)) }
 }
 
 extension Bool: SQLBindable {
     package func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
         sqlite3_bind_int64(handle, index, self ? 1 : 0)
     }
+
+    package var stored: StoredValue? { .integer(self ? 1 : 0) }
 }
 
 extension String: SQLBindable {
@@ -85,12 +98,17 @@ extension String: SQLBindable {
             return sqlite3_bind_text(handle, index, characters, Int32(bytes.count), transient)
         }
     }
+
+    package var stored: StoredValue? { .text(self) }
 }
 
 /// `SQLITE_TRANSIENT`: SQLite copies the value before the bind returns.
 private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-extension Data: SQLBindable {}
+extension Data: SQLBindable {
+    /// Not known here: GRDB binds an empty `Data` as NULL or as an empty blob depending on its storage.
+    package var stored: StoredValue? { nil }
+}
 
 extension Array: SQLBindable where Element == UInt8 {
     /// A blob, bound from the array's storage (an empty array is an empty blob, not NULL).
@@ -100,6 +118,8 @@ extension Array: SQLBindable where Element == UInt8 {
             return sqlite3_bind_blob(handle, index, base, Int32(bytes.count), transient)
         }
     }
+
+    package var stored: StoredValue? { .blob(self) }
 }
 
 extension Database {

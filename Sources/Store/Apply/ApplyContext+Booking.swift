@@ -30,13 +30,7 @@ extension ApplyContext {
         let conflictWith = holders.isEmpty ? nil : try canonicalText(.array(holders.map { .string($0) }))
         // No booking has this id (checked above): the insert needs no digest of a row before it.
         try insert(
-            "bookings", where: "id = ?", [body.bookingID],
-            sql: """
-                INSERT INTO bookings (id, code, property_id, date, shift, status, source, amount, advance,
-                    payee_method, payee_account, payee_title, guests, phone_mask, customer_ref, contact, hold_until,
-                    conflict_with, author, created_seq, updated_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+            RowInsert.booking, where: "id = ?", [body.bookingID],
             [
                 body.bookingID, code, body.propertyID, date.description, shift.name, status, body.source, body.amount,
                 body.advance, body.payee?.method, body.payee?.account, body.payee?.title, body.guests, body.phoneMask,

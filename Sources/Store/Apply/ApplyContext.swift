@@ -96,17 +96,22 @@ struct ApplyContext {
         }
     }
 
-    /// Inserts one row into `table`, keeping the digest, when the caller has checked that no row with its key exists:
-    /// `sql` is an INSERT of exactly one row, and the row as stored comes back from its `RETURNING *`.
-    mutating func insert(
-        _ table: String, where filter: String, _ keys: SQLArguments, sql: String, _ arguments: SQLArguments
-    ) throws {
+    /// Inserts one row, keeping the digest, when the caller has checked that no row with its key exists: the row's
+    /// contribution is computed from the values (``RowInsert``), or, for a value it does not know how SQLite
+    /// stores, read back through `RETURNING *`.
+    mutating func insert(_ insert: RowInsert, where filter: String, _ keys: SQLArguments, _ values: SQLArguments)
+        throws
+    {
         if undo != nil {
-            try recordUndo(table, where: filter, keys)
-            return try db.step(sql: sql, arguments: arguments)
+            try recordUndo(insert.table, where: filter, keys)
+            return try db.step(sql: insert.sql, arguments: values)
+        }
+        if let contribution = insert.contribution(of: values) {
+            try db.step(sql: insert.sql, arguments: values)
+            return digest.add(contribution)
         }
         var digest = digest
-        try RowEncoding.forEachHash(db, table: table, sql: sql + " RETURNING *", arguments: arguments) {
+        try RowEncoding.forEachHash(db, table: insert.table, sql: insert.sql + " RETURNING *", arguments: values) {
             digest.add($0)
         }
         self.digest = digest

@@ -108,6 +108,13 @@ package enum RowEncoding {
         out.append(UInt8(ascii: tag))
     }
 
+    /// `name ‖ 0x00 ‖ tag`, for a name held as a Swift string (``RowInsert``).
+    static func appendName(_ name: String, tag: Unicode.Scalar, to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(0)
+        out.append(UInt8(ascii: tag))
+    }
+
     private static func appendRaw(
         _ bytes: UnsafePointer<UInt8>?, count: Int32, tag: Unicode.Scalar, name: UnsafePointer<CChar>,
         to out: inout [UInt8]
