@@ -44,7 +44,7 @@ package struct PushResult: Sendable {
 }
 
 /// One entry as the relay serves it.
-package struct PulledEntry: Sendable {
+package struct PulledEntry: Sendable, Equatable {
     package var seq: Int
     package var relayTime: UTCTime
     package var changeSet: JSONValue
@@ -66,7 +66,7 @@ package struct PulledEntry: Sendable {
 }
 
 /// A pull page: entries, the signed head, and the requester's next counter (signed pulls only).
-package struct PullPage: Sendable {
+package struct PullPage: Sendable, Equatable {
     package var entries: [PulledEntry]
     package var head: SignedHead
     package var nextCounter: Int?
@@ -77,8 +77,18 @@ package struct PullPage: Sendable {
         self.nextCounter = nextCounter
     }
 
-    /// Reads a page (canonical JSON without change-set limits); anything malformed is an integrity failure.
+    /// Reads a page (canonical JSON without change-set limits); anything malformed is an integrity failure. A page in
+    /// the relay's own form is read straight from its bytes (``scan(_:)``), any other through the JSON tree.
     package init(json bytes: [UInt8]) throws(SyncError) {
+        if let page = Self.scan(bytes) {
+            self = page
+            return
+        }
+        try self.init(general: bytes)
+    }
+
+    /// Reads any page through the JSON tree.
+    package init(general bytes: [UInt8]) throws(SyncError) {
         do {
             let value = try CanonicalJSON.decodeUnlimited(bytes)
             guard case .array(let items)? = value["entries"], let head = value["head"] else { throw Self.malformed }
@@ -108,7 +118,7 @@ package struct PullPage: Sendable {
             digest: digestBytes, hash: hashBytes)
     }
 
-    private static func head(_ value: JSONValue) throws(SyncError) -> SignedHead {
+    static func head(_ value: JSONValue) throws(SyncError) -> SignedHead {
         guard case .int(let seq)? = value["seq"], case .string(let hash)? = value["hash"],
             case .string(let digest)? = value["digest"], case .string(let signature)? = value["signature"],
             let hashBytes = try? Hex.decode(hash, byteCount: 32),
