@@ -83,17 +83,20 @@ package struct SyncClient: Sendable {
 
     /// Pulls and applies pages until this node is at the relay's head. `progress(applied, head)` after each page.
     ///
-    /// Pipelined: while one page is applied (the store's one writer), the next is fetched, decoded and its
-    /// signatures verified on the other cores. A page fetched ahead is only ever applied after the one before it.
+    /// Pipelined: while one page is applied (the store's one writer), the next two are fetched, decoded and their
+    /// signatures verified on the other cores — the second asked for on the guess that the next page is full, and
+    /// dropped when it is not (so a fetch's wait for the relay is hidden too). A page fetched ahead is only ever
+    /// applied after the one before it.
     package func catchUp(progress: (Int, Int) -> Void = { _, _ in }) async throws(SyncError) -> Report {
         var report = Report()
         var applied = try position().appliedSeq
-        var requested = applied
-        var next = prefetch(after: requested)
+        // Pages asked for, oldest first: the next one, and one more asked for on the guess that the next is full.
+        var pending = [(after: applied, task: prefetch(after: applied))]
         while true {
             // A stopping `node serve` cancels its sync: requests are not interrupted (see `HTTPRelayTransport`), so
             // it ends here, between pages.
             if Task.isCancelled { throw SyncError(.unreachable, "the sync was stopped") }
+            let (requested, next) = pending.removeFirst()
             let page = try await next.value.get()
             // Checked against the position the page was asked for from: the answer may be older than what another
             // sync of this store (`node sync` next to `node serve`) applied meanwhile, which is no fault of the relay.
@@ -106,8 +109,10 @@ package struct SyncClient: Sendable {
             let last = page.page.entries.last?.seq ?? applied
             let more = !page.page.entries.isEmpty && last < page.page.head.seq
             if more {
-                requested = last
-                next = prefetch(after: last)
+                // A guess that missed (this page was short) is dropped; its request ends on its own.
+                if pending.first?.after != last { pending = [(last, prefetch(after: last))] }
+                let ahead = last + pageSize
+                if pending.count < 2, ahead < page.page.head.seq { pending.append((ahead, prefetch(after: ahead))) }
             }
             report.pulled += try apply(page)
             report.nextCounter = page.page.nextCounter ?? report.nextCounter
