@@ -41,7 +41,10 @@ package struct ReplicaStore: Sendable {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         try self.init(writer: pool)
-        try pool.write { db in try queryIndexes ? QueryIndexes.create(db) : QueryIndexes.drop(db) }
+        // Read first: most opens find the indexes as they should be and need no write transaction.
+        if try pool.read(QueryIndexes.present) != (queryIndexes ? QueryIndexes.names : []) {
+            try pool.write { db in try queryIndexes ? QueryIndexes.create(db) : QueryIndexes.drop(db) }
+        }
     }
 
     /// Creates the indexes a node's views read (a store built without them, before it becomes a node's).

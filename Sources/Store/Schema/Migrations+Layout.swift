@@ -55,6 +55,13 @@ enum QueryIndexes {
         ("bookings_by_property_date", "ON bookings (property_id, date, shift, id)")
     ]
 
+    static var names: Set<String> { Set(all.map(\.name)) }
+
+    /// The query indexes that exist.
+    static func present(_ db: Database) throws -> Set<String> {
+        try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'").intersection(names)
+    }
+
     static func create(_ db: Database) throws {
         for (name, definition) in all { try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) \(definition)") }
     }
