@@ -86,20 +86,26 @@ extension Bool: SQLBindable {
 }
 
 extension String: SQLBindable {
-    /// The UTF-8 bytes in place (GRDB's binding copies the string into a C string first); the empty string as
-    /// empty text, not NULL.
+    /// The UTF-8 bytes in place (GRDB's binding copies the string into a C string first), up to the first NUL: GRDB
+    /// binds a C string, so SQLite has always stored a text cut at its first NUL, and every replica's rows and
+    /// digests depend on that. The empty string is empty text, not NULL.
     package func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
         var text = self
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            let count = bytes.firstIndex(of: 0) ?? bytes.count
+            guard let base = bytes.baseAddress, count > 0 else {
                 return sqlite3_bind_text(handle, index, "", 0, transient)
             }
             let characters = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            return sqlite3_bind_text(handle, index, characters, Int32(bytes.count), transient)
+            return sqlite3_bind_text(handle, index, characters, Int32(count), transient)
         }
     }
 
-    package var stored: StoredValue? { .text(self) }
+    /// As bound: cut at the first NUL.
+    package var stored: StoredValue? {
+        guard let nul = utf8.firstIndex(of: 0) else { return .text(self) }
+        return .text(String(decoding: utf8[..<nul], as: UTF8.self))
+    }
 }
 
 /// `SQLITE_TRANSIENT`: SQLite copies the value before the bind returns.

@@ -46,7 +46,7 @@ import Wire
             ],
             [
                 TestID.uuid(3, kind: 1), "HB-ÄÖ☃", TestID.uuid(2, kind: 0xB), "2026-12-06", "Full Night",
-                "Conflicted", "whatsapp", Int(Int32.max) * 4, -1, "easypaisa", "0300", "Ä \"title\"", 12, "123",
+                "Conflicted", "whatsapp", Int(Int32.max) * 4, -1, "easypaisa", "0300\u{0}9", "Ä \"title\"", 12, "123",
                 String(repeating: "c", count: 64), #"{"copies":[]}"#, 1_800_000_000, #"["HB-1"]"#, "", 9, 10,
             ],
         ]
@@ -65,5 +65,31 @@ import Wire
         var mismatched = rows[0]
         mismatched[7] = "5000"  // text for the INTEGER amount: SQLite would convert it, so no computed contribution
         #expect(insert.contribution(of: mismatched) == nil)
+    }
+
+    /// A text with a NUL, sequenced, then taken off and put back by the overlay (a pending cancel of the booking):
+    /// the stored row, the incremental digest and one recomputed from the rows agree throughout.
+    @Test func aTextWithANulSurvivesTheOverlaysUndo() throws {
+        var harness = try StoreHarness()
+        let property = TestID.uuid(1, kind: 0xB)
+        try harness.addProperty(property)
+        let booking = TestID.uuid(1, kind: 1)
+        var create = BookingCreate(
+            bookingID: booking, propertyID: property, date: "2026-12-05", shift: Shift.day.name, status: "Pending",
+            source: "phone", amount: 20000, advance: 5000, phoneMask: "567", customerRef: nil, contact: [])
+        create.payee = PaymentAccount(method: "easypaisa", account: "03001234567", title: "A\u{0}B")
+        #expect(try harness.apply([.bookingCreate(create)], by: harness.ownerA) == .applied)
+        let store = harness.store
+        let title = {
+            try store.writer.read { db in try String.fetchOne(db, sql: "SELECT hex(payee_title) FROM bookings") }
+        }
+        #expect(try title() == "41")
+        #expect(try store.recomputeDigest() == store.position().digest)
+        _ = try store.write(
+            [.bookingCancel(BookingCancel(bookingID: booking, reason: "no"))], key: harness.ownerA,
+            now: UTCTime("2026-11-25T06:00:00Z")!)
+        #expect(try harness.status(booking) == "Cancelled")  // the local view
+        #expect(try store.recomputeDigest() == store.position().digest)  // the overlay taken off
+        #expect(try title() == "41")
     }
 }

@@ -21,10 +21,9 @@ import Testing
         let cases: [((any SQLBindable)?, String, String)] = [
             (42, "integer", "3432"), (-1, "integer", "2D31"), (true, "integer", "31"), (false, "integer", "30"),
             ("", "text", ""), ("é-☃", "text", "C3A92DE29883"),
-            (
-                String(repeating: "ab", count: 40), "text",
-                String(repeating: "6162", count: 40)
-            ),
+            (String(repeating: "ab", count: 40), "text", String(repeating: "6162", count: 40)),
+            // Cut at the first NUL, as GRDB's C-string binding has always stored it.
+            ("a\u{0}b", "text", "61"), ("\u{0}x", "text", ""),
             ([UInt8](), "blob", ""), ([0, 255, 7] as [UInt8], "blob", "00FF07"), (Data([1, 2]), "blob", "0102"),
             (nil, "null", ""), (Optional<String>.none, "null", ""),
         ]
@@ -34,9 +33,11 @@ import Testing
         }
         // The same texts and integers through GRDB's StatementArguments, for comparison.
         let viaGRDB = try store.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT typeof(?), hex(?), typeof(?)", arguments: ["é-☃", "é-☃", true])
+            try Row.fetchOne(
+                db, sql: "SELECT typeof(?), hex(?), typeof(?), hex(?)", arguments: ["é-☃", "é-☃", true, "a\u{0}b"])
         }
         #expect(viaGRDB?[0] == "text" && viaGRDB?[1] == "C3A92DE29883" && viaGRDB?[2] == "integer")
+        #expect(viaGRDB?[3] == "61")
     }
 
     @Test func aWrongArgumentCountIsAnErrorNotACrash() throws {

@@ -62,7 +62,7 @@ private struct ByteScanner {
         return nil
     }
 
-    /// A non-negative integer in canonical form (no sign, no leading zero), of at most 18 digits.
+    /// A non-negative integer in canonical form (no sign, no leading zero) within canonical JSON's range (2^53−1).
     mutating func integer() -> Int? {
         let start = position
         var value = 0
@@ -71,7 +71,7 @@ private struct ByteScanner {
             position += 1
         }
         let digits = position - start
-        guard digits > 0, digits == 1 || buffer[start] != 0x30,
+        guard digits > 0, digits == 1 || buffer[start] != 0x30, value <= WireLimits.maxInteger,
             position == buffer.count || !(0x30...0x39).contains(buffer[position])
         else { return nil }
         return value
