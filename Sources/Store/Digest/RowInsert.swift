@@ -34,23 +34,17 @@ package struct RowInsert {
         precondition(values.count == columns.count)
         var out: [UInt8] = []
         out.reserveCapacity(512)
-        out.append(contentsOf: table.utf8)
-        out.append(0)
+        RowEncoding.appendTable(table, to: &out)
         for index in digestOrder {
             guard let value = values[index] else { continue }
             let (name, type) = columns[index]
             switch (value.stored, type) {
             case (.integer(let number)?, .integer):
-                RowEncoding.appendName(name, tag: "i", to: &out)
-                withUnsafeBytes(of: number.bigEndian) { out.append(contentsOf: $0) }
+                RowEncoding.appendInteger(number, name: name.utf8, to: &out)
             case (.text(let text)?, .text):
-                RowEncoding.appendName(name, tag: "t", to: &out)
-                withUnsafeBytes(of: UInt32(text.utf8.count).bigEndian) { out.append(contentsOf: $0) }
-                out.append(contentsOf: text.utf8)
+                RowEncoding.appendBytes(text.utf8, tag: "t", name: name.utf8, to: &out)
             case (.blob(let bytes)?, .blob):
-                RowEncoding.appendName(name, tag: "b", to: &out)
-                withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { out.append(contentsOf: $0) }
-                out.append(contentsOf: bytes)
+                RowEncoding.appendBytes(bytes, tag: "b", name: name.utf8, to: &out)
             default:
                 return nil
             }

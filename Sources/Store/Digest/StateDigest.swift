@@ -61,7 +61,7 @@ package enum RowEncoding {
     ) throws {
         let handle = try db.boundStatement(sql: sql, arguments: arguments)
         defer { sqlite3_reset(handle) }
-        var columns: [(index: Int32, name: UnsafePointer<CChar>)] = []
+        var columns: [(index: Int32, name: UnsafeRawBufferPointer)] = []
         var out: [UInt8] = []
         out.reserveCapacity(512)
         while true {
@@ -74,25 +74,28 @@ package enum RowEncoding {
                     sql: sql)
             }
             if columns.isEmpty {
-                // Column names in byte order (strcmp compares bytes as unsigned char).
-                columns = (0..<sqlite3_column_count(handle)).map { ($0, sqlite3_column_name(handle, $0)!) }
-                columns.sort { strcmp($0.name, $1.name) < 0 }
+                // Column names in byte order (they stay valid while the statement is prepared).
+                columns = (0..<sqlite3_column_count(handle)).map { index in
+                    let name = sqlite3_column_name(handle, index)!
+                    return (index, UnsafeRawBufferPointer(start: name, count: strlen(name)))
+                }
+                columns.sort { $0.name.lexicographicallyPrecedes($1.name) }
             }
             out.removeAll(keepingCapacity: true)
-            out.append(contentsOf: table.utf8)
-            out.append(0)
+            appendTable(table, to: &out)
             for (index, name) in columns {
                 switch sqlite3_column_type(handle, index) {
                 case SQLITE_NULL: continue
                 case SQLITE_INTEGER:
-                    appendName(name, tag: "i", to: &out)
-                    withUnsafeBytes(of: sqlite3_column_int64(handle, index).bigEndian) { out.append(contentsOf: $0) }
+                    appendInteger(sqlite3_column_int64(handle, index), name: name, to: &out)
                 case SQLITE_TEXT:
                     let text = sqlite3_column_text(handle, index)
-                    appendRaw(text, count: sqlite3_column_bytes(handle, index), tag: "t", name: name, to: &out)
+                    let count = Int(sqlite3_column_bytes(handle, index))
+                    appendBytes(UnsafeBufferPointer(start: text, count: count), tag: "t", name: name, to: &out)
                 case SQLITE_BLOB:
                     let blob = sqlite3_column_blob(handle, index)?.assumingMemoryBound(to: UInt8.self)
-                    appendRaw(blob, count: sqlite3_column_bytes(handle, index), tag: "b", name: name, to: &out)
+                    let count = Int(sqlite3_column_bytes(handle, index))
+                    appendBytes(UnsafeBufferPointer(start: blob, count: count), tag: "b", name: name, to: &out)
                 default:
                     // Digested tables are STRICT with no REAL columns; a REAL here is a schema bug.
                     preconditionFailure("REAL value in digested table \(table)")
@@ -102,26 +105,34 @@ package enum RowEncoding {
         }
     }
 
-    private static func appendName(_ name: UnsafePointer<CChar>, tag: Unicode.Scalar, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeRawBufferPointer(start: name, count: strlen(name)))
+    // The encoding's parts, shared by rows read from SQLite (above) and rows computed from the values an insert
+    // binds (``RowInsert``).
+
+    /// `table ‖ 0x00`: the start of a row's encoding.
+    static func appendTable(_ table: String, to out: inout [UInt8]) {
+        out.append(contentsOf: table.utf8)
         out.append(0)
-        out.append(UInt8(ascii: tag))
     }
 
-    /// `name ‖ 0x00 ‖ tag`, for a name held as a Swift string (``RowInsert``).
-    static func appendName(_ name: String, tag: Unicode.Scalar, to out: inout [UInt8]) {
-        out.append(contentsOf: name.utf8)
-        out.append(0)
-        out.append(UInt8(ascii: tag))
+    /// `name ‖ 0x00 ‖ i ‖` the integer as 8 bytes big-endian two's complement.
+    static func appendInteger(_ value: Int64, name: some Collection<UInt8>, to out: inout [UInt8]) {
+        appendName(name, tag: "i", to: &out)
+        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
     }
 
-    private static func appendRaw(
-        _ bytes: UnsafePointer<UInt8>?, count: Int32, tag: Unicode.Scalar, name: UnsafePointer<CChar>,
-        to out: inout [UInt8]
+    /// `name ‖ 0x00 ‖ tag ‖` a 4-byte big-endian length and the bytes: text (`t`, UTF-8) or a blob (`b`).
+    static func appendBytes(
+        _ bytes: some Collection<UInt8>, tag: Unicode.Scalar, name: some Collection<UInt8>, to out: inout [UInt8]
     ) {
         appendName(name, tag: tag, to: &out)
-        withUnsafeBytes(of: UInt32(count).bigEndian) { out.append(contentsOf: $0) }
-        if let bytes, count > 0 { out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count))) }
+        withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: bytes)
+    }
+
+    private static func appendName(_ name: some Collection<UInt8>, tag: Unicode.Scalar, to out: inout [UInt8]) {
+        out.append(contentsOf: name)
+        out.append(0)
+        out.append(UInt8(ascii: tag))
     }
 }
 
