@@ -49,7 +49,8 @@ extension DatabaseValueConvertible {
 // The apply function's own statements go further: bound by GRDB, then stepped through SQLite's C API directly,
 // without GRDB's per-execution bookkeeping (transaction observers, the suspension watchdog, row objects), which apply
 // does not use and which cost more than most of its statements. Only for single SELECT, INSERT, UPDATE and DELETE
-// statements: transaction control and schema changes go through GRDB, which tracks them.
+// statements, and apply's own savepoint inside a transaction (opened and closed within one entry): transactions and
+// schema changes go through GRDB, which tracks them.
 
 /// Positional arguments bound straight through `sqlite3_bind_*` (the same SQLite values as GRDB's
 /// ``StatementArguments``, without its conversion to ``DatabaseValue``s, name lookup and validation pass).

@@ -2,6 +2,10 @@ import CSQLiteSession
 import Foundation
 package import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One replica's SQLite store: owns the database, runs the migrations, applies sequenced entries and answers
 /// queries. Each write method is one transaction that keeps the invariants.
 package struct ReplicaStore: Sendable {
@@ -11,16 +15,42 @@ package struct ReplicaStore: Sendable {
     /// entry survives power loss.
     ///
     /// `durable: false` (`synchronous=OFF`: a crash of the machine could lose the last transactions, a crash of the
-    /// process cannot) is for stores that are not a replica yet — `node init` builds one in a staging folder it
-    /// throws away on any failure, and ``close()`` puts it on disk — and for the simulation, which may also pass
-    /// `reverseUnorderedSelects` to flush out order-dependent SQL.
+    /// process cannot) is for the simulation, which may also pass `reverseUnorderedSelects` to flush out
+    /// order-dependent SQL. A store that is not a replica yet is opened with ``building(path:)``.
     ///
-    /// `queryIndexes` (see ``QueryIndexes``): a node's store keeps the indexes its views read; the relay's, and a
-    /// store being built, go without (``createQueryIndexes()`` adds them at the end of a build).
+    /// `queryIndexes` (see ``QueryIndexes``): a node's store keeps the indexes its views read; the relay's goes
+    /// without.
     package init(path: String, durable: Bool = true, reverseUnorderedSelects: Bool = false, queryIndexes: Bool = true)
         throws
     {
-        _ = Self.sqliteConfigured
+        let pool = try DatabasePool(
+            path: path, configuration: Self.configuration(reverseUnorderedSelects: reverseUnorderedSelects))
+        // GRDB's pool turns WAL on after `prepareDatabase` ran, and with it sets the writer to `synchronous=NORMAL`
+        // (a commit reaches the disk only at the next checkpoint): the writer's durability is set again here.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+        }
+        try self.init(writer: pool, queryIndexes: queryIndexes)
+    }
+
+    /// Creates the store at `path` for a process that builds it alone before it becomes a replica (`node init`
+    /// builds one in a staging folder it throws away on any failure, and a crash leaves it unused).
+    ///
+    /// One connection (a `DatabaseQueue`), `synchronous=OFF` and the rollback journal in memory: a commit writes
+    /// each page it changed once, into the main file, where a write-ahead log would write it twice (into the log,
+    /// then back at a checkpoint) and read it back in between. Without the query indexes (``createQueryIndexes()``
+    /// adds them at the end). ``close()`` turns it into a WAL database on disk, as every other store is.
+    package static func building(path: String) throws -> ReplicaStore {
+        let queue = try DatabaseQueue(path: path, configuration: configuration(reverseUnorderedSelects: false))
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = MEMORY")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+        }
+        return try ReplicaStore(writer: queue, queryIndexes: false)
+    }
+
+    private static func configuration(reverseUnorderedSelects: Bool) -> Configuration {
+        _ = sqliteConfigured
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -34,16 +64,14 @@ package struct ReplicaStore: Sendable {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
             }
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        // GRDB's pool turns WAL on after `prepareDatabase` ran, and with it sets the writer to `synchronous=NORMAL`
-        // (a commit reaches the disk only at the next checkpoint): the writer's durability is set again here.
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
-        }
-        try self.init(writer: pool)
+        return configuration
+    }
+
+    private init(writer: any DatabaseWriter, queryIndexes: Bool) throws {
+        try self.init(writer: writer)
         // Read first: most opens find the indexes as they should be and need no write transaction.
-        if try pool.read(QueryIndexes.present) != (queryIndexes ? QueryIndexes.names : []) {
-            try pool.write { db in try queryIndexes ? QueryIndexes.create(db) : QueryIndexes.drop(db) }
+        if try writer.read(QueryIndexes.present) != (queryIndexes ? QueryIndexes.names : []) {
+            try writer.write { db in try queryIndexes ? QueryIndexes.create(db) : QueryIndexes.drop(db) }
         }
     }
 
@@ -54,6 +82,8 @@ package struct ReplicaStore: Sendable {
 
     /// Process-wide SQLite settings, made once before the first database opens (see
     /// `hutsync_sqlite3_disable_memstatus`).
+    static let hackCkpt = ProcessInfo.processInfo.environment["HACK_CKPT"]
+    static let hackCache = ProcessInfo.processInfo.environment["HACK_CACHE"]
     private static let sqliteConfigured: Void = { _ = hutsync_sqlite3_disable_memstatus() }()
 
     /// Uses an existing writer (tests use real files; an in-memory queue only for pure SQL unit tests).
@@ -285,23 +315,37 @@ extension ReplicaStore {
     }
 
     /// The entry hash at `seq` (32 zero bytes for 0), or nil when this replica has not applied it.
+    ///
+    /// Also from inside a write of this store (the sync client looks up bases while a page is applied): there it
+    /// reads on the writer's connection, which sees the entries of the transaction so far.
     package func hash(at seq: Int) throws -> [UInt8]? {
         guard seq > 0 else { return EntryHash.zero }
-        return try writer.read { db in
+        return try writer.unsafeReentrantRead { db in
             try Data.cachedOne(db, sql: "SELECT hash FROM log WHERE seq = ?", arguments: [seq]).map { Array($0) }
         }
     }
 }
 
 extension ReplicaStore {
-    /// Checkpoints the write-ahead log into the main file (truncating the log) and closes the database, so the main
-    /// file alone holds everything — before it is moved or replaced. The checkpoint runs with `synchronous=FULL`, so
-    /// the main file is on disk when this returns, also for a store opened with `durable: false`.
+    /// Closes the database so that its main file alone holds everything, on disk, before it is moved or replaced: a
+    /// store being built (``building(path:)``) becomes a WAL database as every store is, the write-ahead log is
+    /// checkpointed into the main file and truncated, and the main file is synced (a store that is not durable
+    /// committed without waiting for the disk).
     package func close() throws {
+        let path = writer.path
         try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.run(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" {
+                try db.run(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            } else {
+                // Committed into the main file already: nothing to checkpoint.
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
         }
         try writer.close()
+        let file = open(path, O_RDONLY)
+        guard file >= 0 else { throw StoreError(.database, "cannot open \(path) to sync it: errno \(errno)") }
+        defer { _ = Glibc.close(file) }
+        guard fsync(file) == 0 else { throw StoreError(.database, "cannot sync \(path): errno \(errno)") }
     }
 }

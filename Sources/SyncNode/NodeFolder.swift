@@ -75,9 +75,10 @@ package struct NodeFolder: Sendable {
             try KeyFile.create(key, path: keyPath)
             // Not durable while it is built: a failure removes the staging folder and a crash leaves it unused (no
             // node folder exists before the move), and `close` below puts the finished store on disk before the
-            // folder moves into place. So no page of the catch-up waits for the disk on commit. The indexes only the
-            // node's views read are created once the log is in (`QueryIndexes`).
-            store = try ReplicaStore(path: storePath, durable: false, queryIndexes: false)
+            // folder moves into place. So no page of the catch-up waits for the disk, or goes through a write-ahead
+            // log, on commit. The indexes only the node's views read are created once the log is in
+            // (`QueryIndexes`).
+            store = try ReplicaStore.building(path: storePath)
         } catch {
             throw SyncError(.badInput, "cannot write the node's files: \(error)")
         }

@@ -44,8 +44,10 @@ enum Applier {
         throws -> (Outcome, DigestSum, UndoLog?)
     {
         var context = ApplyContext(db: db, entry: entry, digest: digest, recordingUndo: recordingUndo)
-        // A savepoint through the statement cache (GRDB's `inSavepoint` compiles its statements every time).
-        try db.run(sql: "SAVEPOINT apply")
+        // A savepoint stepped straight from the statement cache, like apply's other statements (GRDB's `inSavepoint`
+        // compiles its statements every time, and its bookkeeping of savepoints serves the change events of
+        // statements it runs, which apply's are not). It is always closed before this returns.
+        try db.step(sql: "SAVEPOINT apply")
         do {
             if entry.seq == 1 {
                 try context.applyGenesis()
@@ -53,16 +55,16 @@ enum Applier {
                 try context.applyAll(entry.changeSet.changeSet.ops)
             }
         } catch let rejection as Rejection {
-            try db.run(sql: "ROLLBACK TO apply")
-            try db.run(sql: "RELEASE apply")
+            try db.step(sql: "ROLLBACK TO apply")
+            try db.step(sql: "RELEASE apply")
             return (.rejected(rejection), digest, recordingUndo ? UndoLog() : nil)
         } catch {
             // Not a domain refusal: the caller's transaction fails with the original error.
-            try? db.run(sql: "ROLLBACK TO apply")
-            try? db.run(sql: "RELEASE apply")
+            try? db.step(sql: "ROLLBACK TO apply")
+            try? db.step(sql: "RELEASE apply")
             throw error
         }
-        try db.run(sql: "RELEASE apply")
+        try db.step(sql: "RELEASE apply")
         return (context.conflicted ? .conflicted : .applied, context.digest, context.undo)
     }
 
