@@ -1,6 +1,6 @@
 # HutSync — `make run` and `make test` do all set-up on a fresh Debian or Ubuntu machine.
 SHELL := /bin/bash
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev zlib1g-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libsodium-dev libdeflate-dev pkg-config
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 FUZZ_SECONDS ?= 60

@@ -27,7 +27,7 @@ let package = Package(
         // libsodium, from the system (libsodium-dev).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // zlib, for gzip-compressed pull pages.
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // SQLite's session extension, for the node's undoable overlay of pending writes.
         .systemLibrary(name: "CSQLiteSession", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The wire format: canonical JSON, change sets, signatures, sealing, booking codes. No GRDB, so fuzzing
@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Services", "Store", "Wire", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                "Services", "Store", "Wire", "CDeflate", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
