@@ -10,13 +10,14 @@ import Testing
         let figures = try #require(CLI.json(result.stdout), "\(result.stdout)")
         for key in [
             "p1_availability_p99_us", "p1_baseline_p99_us", "p2_bookings_per_s", "p2_baseline_per_s", "p3_ingest_per_s",
-            "p3_verify_per_s", "p4_catchup_entries_per_s", "p5_reconcile_s", "p7_node_rss_mib",
+            "p3_verify_per_s", "p4_catchup_entries_per_s", "p4_node_cpu_us", "p5_reconcile_s", "p7_node_rss_mib",
         ] {
             let value = (figures[key] as? NSNumber)?.doubleValue
             #expect(value.map { $0 > 0 } == true, "\(key) missing or not positive: \(String(describing: figures[key]))")
         }
         // P4 pulled the whole log, P5 converged with its local changes.
         #expect(((figures["p4_entries"] as? NSNumber)?.doubleValue ?? 0) >= 2000)
+        #expect(((figures["p4_relay_cpu_us"] as? NSNumber)?.doubleValue ?? -1) >= 0)
         #expect((figures["p5_local_changes"] as? NSNumber)?.doubleValue == 40)
     }
 }

@@ -121,11 +121,13 @@ enum SelfProcess {
             : CommandLine.arguments[0]
     }
 
-    /// Runs `hutsync arguments` to completion; its exit status, wall time and peak resident memory in MiB: the
-    /// child's `VmHWM`, read from `/proc` every 10 ms while it runs. (Not `ru_maxrss`: posix_spawn's child starts in
-    /// the parent's address space, and Linux carries that high-water mark over the exec — it reported the bench's
-    /// own memory.)
-    static func run(_ arguments: [String]) async throws -> (status: Int32, seconds: Double, peakMiB: Double) {
+    /// Runs `hutsync arguments` to completion; its exit status, wall time, CPU time (user + system, every thread)
+    /// and peak resident memory in MiB: the child's `VmHWM`, read from `/proc` every 10 ms while it runs. (Not
+    /// `ru_maxrss`: posix_spawn's child starts in the parent's address space, and Linux carries that high-water mark
+    /// over the exec — it reported the bench's own memory.)
+    static func run(_ arguments: [String]) async throws -> (
+        status: Int32, seconds: Double, cpuSeconds: Double, peakMiB: Double
+    ) {
         try await Task.detached {
             var pid: pid_t = 0
             var actions = posix_spawn_file_actions_t()
@@ -141,14 +143,18 @@ enum SelfProcess {
             }
             var status: Int32 = 0
             var peakKiB = 0
+            var usage = rusage()
             while true {
                 peakKiB = max(peakKiB, highWaterKiB(pid))
-                let done = waitpid(pid, &status, WNOHANG)
+                let done = wait4(pid, &status, WNOHANG, &usage)
                 if done == pid || (done < 0 && errno != EINTR) { break }
                 usleep(10_000)
             }
             let seconds = (ContinuousClock.now - start).seconds
-            return ((status >> 8) & 0xff, seconds, Double(peakKiB) / 1024)
+            let cpu =
+                Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            return ((status >> 8) & 0xff, seconds, cpu, Double(peakKiB) / 1024)
         }.value
     }
 }
