@@ -59,4 +59,60 @@ import Testing
             }
         }
     }
+
+    /// v11 rebuilds `bookings` and `keys` with their CHECK constraints written with `OR`: every row keeps its values,
+    /// its column order and its rowid, the indexes come back (the query index too, where there was one), and the
+    /// constraints still refuse what they refused.
+    @Test func v11KeepsBookingsAndKeysAndTheirConstraints() throws {
+        let directory = TemporaryDirectory()
+        let pool = try DatabasePool(path: directory.file("replica.sqlite"))
+        try Migrations.migrator.migrate(pool, upTo: "v10-log-without-id-index")
+        let booking = """
+            INSERT INTO bookings (rowid, id, code, property_id, date, shift, status, source, amount, advance, contact,
+                author, created_seq, updated_seq, actor)
+            VALUES (?, ?, ?, 'p', '2026-12-05', 'Day', ?, 'phone', 100, 10, '[]', 'a', 2, 3, 'x')
+            """
+        try pool.write { db in
+            try db.execute(sql: booking, arguments: [41, "b1", "HB-1", "Conflicted"])
+            try db.execute(sql: booking, arguments: [7, "b2", "HB-2", "Pending"])
+            try db.execute(
+                sql: "INSERT INTO keys (rowid, public_key, role, granted_seq) VALUES (9, 'k', 'reviewer', 4)")
+        }
+        func rows(_ table: String) throws -> [[DatabaseValue]] {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT rowid, * FROM \(table) ORDER BY rowid").map {
+                    Array($0.databaseValues)
+                }
+            }
+        }
+        func columns(_ table: String) throws -> [String] {
+            try pool.read { db in try db.columns(in: table).map(\.name) }
+        }
+        let before = (try rows("bookings"), try rows("keys"), try columns("bookings"), try columns("keys"))
+        try Migrations.migrator.migrate(pool)
+
+        #expect(try rows("bookings") == before.0)
+        #expect(try rows("keys") == before.1)
+        #expect(try columns("bookings") == before.2)
+        #expect(try columns("keys") == before.3)
+        let indexes = try pool.read { db in
+            try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        }
+        #expect(indexes.isSuperset(of: ["bookings_conflicted", "bookings_by_property_date", "keys_by_owner"]))
+        #expect(
+            try pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM bookings INDEXED BY bookings_conflicted WHERE status = 'Conflicted'")
+            } == ["b1"])
+        for (sql, arguments) in [
+            (booking, StatementArguments([50, "b3", "HB-3", "Lost"])),
+            ("INSERT INTO keys (public_key, role, granted_seq) VALUES ('k2', 'guest', 5)", StatementArguments()),
+            ("UPDATE bookings SET source = 'email' WHERE id = 'b2'", StatementArguments()),
+        ] {
+            #expect(throws: DatabaseError.self) {
+                try pool.write { db in try db.execute(sql: sql, arguments: arguments) }
+            }
+        }
+        #expect(try rows("bookings") == before.0)
+    }
 }

@@ -41,6 +41,70 @@ extension Migrations {
         ALTER TABLE outbox ADD COLUMN author TEXT;
         UPDATE outbox SET author = json_extract(CAST(change_set AS TEXT), '$.author');
         """
+
+    /// The same tables with their CHECK constraints on lists of more than two values written as `=` … `OR` …: SQLite
+    /// 3.40 checks `x IN (a, b, c)` by filling a temporary b-tree with the list on every execution of a statement
+    /// (two for each booking inserted: about 3 µs, a tenth of applying one), where `OR` compares in place. The same
+    /// constraints, the same columns in the same order, the same rows with the same rowids; the indexes are made
+    /// again (the query indexes, which the caller keeps, too).
+    static let v11 = """
+        CREATE TABLE bookings_v11 (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            property_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            shift TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (
+                status = 'Pending' OR status = 'Waiting' OR status = 'Confirmed' OR status = 'Completed'
+                OR status = 'Cancelled' OR status = 'Expired' OR status = 'Conflicted'),
+            source TEXT NOT NULL CHECK (
+                source = 'walk_in' OR source = 'phone' OR source = 'whatsapp' OR source = 'webchat'),
+            amount INTEGER NOT NULL,
+            advance INTEGER NOT NULL,
+            payee_method TEXT,
+            payee_account TEXT,
+            payee_title TEXT,
+            guests INTEGER,
+            phone_mask TEXT,
+            customer_ref TEXT,
+            contact TEXT NOT NULL,
+            hold_until INTEGER,
+            conflict_with TEXT,
+            cancel_reason TEXT,
+            author TEXT NOT NULL,
+            created_seq INTEGER NOT NULL,
+            updated_seq INTEGER NOT NULL,
+            current_proof TEXT,
+            reject_reason TEXT,
+            actor TEXT,
+            accepted_duplicate INTEGER
+        ) STRICT;
+        INSERT INTO bookings_v11 (rowid, id, code, property_id, date, shift, status, source, amount, advance,
+            payee_method, payee_account, payee_title, guests, phone_mask, customer_ref, contact, hold_until,
+            conflict_with, cancel_reason, author, created_seq, updated_seq, current_proof, reject_reason, actor,
+            accepted_duplicate)
+        SELECT rowid, id, code, property_id, date, shift, status, source, amount, advance, payee_method,
+            payee_account, payee_title, guests, phone_mask, customer_ref, contact, hold_until, conflict_with,
+            cancel_reason, author, created_seq, updated_seq, current_proof, reject_reason, actor, accepted_duplicate
+        FROM bookings;
+        DROP TABLE bookings;
+        ALTER TABLE bookings_v11 RENAME TO bookings;
+        CREATE INDEX bookings_conflicted ON bookings (id) WHERE status = 'Conflicted';
+
+        CREATE TABLE keys_v11 (
+            public_key TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role = 'admin' OR role = 'relay' OR role = 'reviewer' OR role = 'owner'),
+            owner_id TEXT,
+            label TEXT,
+            granted_seq INTEGER NOT NULL,
+            revoked_seq INTEGER
+        ) STRICT;
+        INSERT INTO keys_v11 (rowid, public_key, role, owner_id, label, granted_seq, revoked_seq)
+        SELECT rowid, public_key, role, owner_id, label, granted_seq, revoked_seq FROM keys;
+        DROP TABLE keys;
+        ALTER TABLE keys_v11 RENAME TO keys;
+        CREATE INDEX keys_by_owner ON keys (owner_id, public_key);
+        """
 }
 
 /// Indexes that only a node's views read — apply, the door and the outbox never do. Each costs a random index leaf

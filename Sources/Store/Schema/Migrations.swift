@@ -19,6 +19,13 @@ package enum Migrations {
         migrator.registerMigration("v8-conflicted-index", migrate: { db in try db.execute(sql: v8) })
         migrator.registerMigration("v9-counters-from-log", migrate: { db in try db.execute(sql: v9) })
         migrator.registerMigration("v10-log-without-id-index", migrate: { db in try db.execute(sql: v10) })
+        migrator.registerMigration(
+            "v11-checks-without-lists",
+            migrate: { db in
+                let queryIndexes = try QueryIndexes.present(db)
+                try db.execute(sql: v11)
+                if !queryIndexes.isEmpty { try QueryIndexes.create(db) }
+            })
         return migrator
     }
 
