@@ -15,10 +15,14 @@ package enum BookingCode {
     package static func candidate(_ k: Int, for bookingID: String, prefix: String = "HB") -> String? {
         guard let idBytes = UUIDText.bytes(bookingID), k >= 0, k < 256 * windowsPerDigest else { return nil }
         let round = k / windowsPerDigest
-        let digest = Sodium.blake2b256(domain + idBytes + (round == 0 ? [] : [UInt8(round)]))
-        let characters = crockford(digest)
-        let start = (k % windowsPerDigest) * 8
-        return prefix + "-" + String(decoding: characters[start..<(start + 8)], as: UTF8.self)
+        var message = domain
+        message.append(contentsOf: idBytes)
+        if round > 0 { message.append(UInt8(round)) }
+        let digest = Sodium.blake2b256(message)
+        var code = prefix
+        code.append("-")
+        code.append(String(decoding: crockford(digest, from: (k % windowsPerDigest) * 8, count: 8), as: UTF8.self))
+        return code
     }
 
     /// The code a booking takes: the first candidate that `isTaken` says no earlier booking holds. The store calls
@@ -31,6 +35,15 @@ package enum BookingCode {
             if try !isTaken(code) { return code }
         }
         return nil
+    }
+
+    /// `count` of the digest's Crockford characters from character `start` (5 bits each, big-endian).
+    static func crockford(_ digest: [UInt8], from start: Int, count: Int) -> [UInt8] {
+        (start..<(start + count)).map { character in
+            let bit = character * 5
+            let pair = Int(digest[bit / 8]) << 8 | Int(bit / 8 + 1 < digest.count ? digest[bit / 8 + 1] : 0)
+            return alphabet[(pair >> (11 - bit % 8)) & 0x1F]
+        }
     }
 
     /// The digest's 51 Crockford characters (the last bit is unused).
@@ -77,11 +90,29 @@ package enum BookingCode {
 /// UUIDs as the wire writes them: lower-case, hyphenated, 36 characters.
 package enum UUIDText {
     /// The 16 bytes of a lower-case hyphenated UUID, or nil for any other form.
+    /// (One pass over the text: apply checks every id it reads.)
     package static func bytes(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36, [8, 13, 18, 23].allSatisfy({ utf8[$0] == UInt8(ascii: "-") }) else { return nil }
-        let hex = String(decoding: utf8.filter { $0 != UInt8(ascii: "-") }, as: UTF8.self)
-        return try? Hex.decode(hex, byteCount: 16)
+        var text = text
+        return text.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count == 36 else { return nil }
+            var valid = true
+            let bytes = [UInt8](unsafeUninitializedCapacity: 16) { buffer, initialized in
+                var position = 0
+                while position < 36, valid {
+                    if position == 8 || position == 13 || position == 18 || position == 23 {
+                        valid = utf8[position] == UInt8(ascii: "-")
+                        position += 1
+                    } else if let high = Hex.nibble(utf8[position]), let low = Hex.nibble(utf8[position + 1]) {
+                        buffer[initialized] = high << 4 | low
+                        initialized += 1
+                        position += 2
+                    } else {
+                        valid = false
+                    }
+                }
+            }
+            return valid ? bytes : nil
+        }
     }
 
     package static func isValid(_ text: String) -> Bool { bytes(text) != nil }

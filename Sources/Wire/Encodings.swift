@@ -70,7 +70,7 @@ package enum Hex {
             ?? utf8.allSatisfy { nibble($0) != nil }
     }
 
-    private static func nibble(_ byte: UInt8) -> UInt8? {
+    static func nibble(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 0x30...0x39: byte - 0x30
         case 0x61...0x66: byte - 0x61 + 10

@@ -53,6 +53,39 @@ import Testing
         #expect(wireErrorCode { _ = try BookingCode.parse(text) } == .badBookingCode)
     }
 
+    /// A window of the Crockford characters is the same slice of all of them.
+    @Test func aWindowOfCharactersIsASliceOfAll() {
+        for seed in 0..<20 {
+            let digest = Sodium.blake2b256([UInt8(seed)])
+            let all = BookingCode.crockford(digest)
+            #expect(all.count == 51)
+            for start in 0...(51 - 8) {
+                #expect(BookingCode.crockford(digest, from: start, count: 8) == Array(all[start..<(start + 8)]))
+            }
+        }
+    }
+
+    /// The one-pass reading accepts exactly what filtering out the hyphens and decoding the hex accepted, with the
+    /// same bytes: every position of a UUID replaced by every kind of character, and the wrong lengths.
+    @Test func uuidBytesAreReadAsBefore() {
+        func reference(_ text: String) -> [UInt8]? {
+            let utf8 = Array(text.utf8)
+            guard utf8.count == 36, [8, 13, 18, 23].allSatisfy({ utf8[$0] == UInt8(ascii: "-") }) else { return nil }
+            return try? Hex.decode(
+                String(decoding: utf8.filter { $0 != UInt8(ascii: "-") }, as: UTF8.self), byteCount: 16)
+        }
+        var texts = [id, UUIDText.random(), String(id.dropLast()), id + "0", "", id.uppercased()]
+        for position in 0..<36 {
+            for replacement in ["-", "0", "9", "a", "f", "g", "A", "F", " ", "é", "\u{0}"] {
+                var characters = Array(id)
+                characters[position] = Character(replacement)
+                texts.append(String(characters))
+            }
+        }
+        for text in texts { #expect(UUIDText.bytes(text) == reference(text), "\(text)") }
+        #expect(UUIDText.bytes(id)?.count == 16)
+    }
+
     @Test func uuidsAreLowerCaseHyphenated() {
         #expect(UUIDText.isValid(id))
         #expect(!UUIDText.isValid(id.uppercased()))
