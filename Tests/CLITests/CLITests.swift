@@ -74,11 +74,9 @@ struct CLI {
 }
 
 @Suite struct CLITests {
-    let directory: String = {
-        let path = NSTemporaryDirectory() + "hutsync-cli-" + UUIDText.random()
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    /// Removed when the test ends.
+    let temporary = TemporaryDirectory()
+    var directory: String { temporary.path }
 
     static let vector = try! SignedChangeSet(
         signing: ChangeSet(

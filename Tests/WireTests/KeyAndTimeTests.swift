@@ -5,8 +5,11 @@ import Testing
 @testable import Wire
 
 @Suite struct KeyFileTests {
+    /// Removed when the test ends.
+    private let temporary = TemporaryDirectory()
+
     private func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "hutsync-keys-" + UUIDText.random()
+        let path = temporary.file(UUIDText.random())
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
