@@ -224,11 +224,12 @@ extension ReplicaStore {
     /// ``finish(_:)`` before the transaction ends — two statements an entry fewer.
     package struct ApplyBatch {
         private var state: StateRow
+        private var counters = LastCounters()
 
         package init(_ db: Database) throws { state = try StateRow.fetch(db) }
 
         package mutating func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
-            try Applier.apply(entry, state: &state, in: db)
+            try Applier.apply(entry, state: &state, counters: &counters, in: db)
         }
 
         package func finish(_ db: Database) throws { try state.save(db) }

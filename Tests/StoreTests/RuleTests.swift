@@ -268,6 +268,40 @@ import Testing
         #expect(try harness.store.position().appliedSeq == harness.log.seq)
     }
 
+    /// Within one page (one batch, where each author's last counter is remembered rather than read per entry), the
+    /// counters of interleaved authors must still each go up by one: a repeat or a gap anywhere stops the page.
+    @Test(arguments: [[2, 3, 4], [2, 3, 3], [2, 4, 5], [3, 4, 5]])
+    func countersWithinOnePageGoUpByOne(counters: [Int]) throws {
+        var harness = try StoreHarness()
+        try harness.apply([Catalogue.owner(StoreHarness.ownerAID, name: "Ahmed")], by: harness.ownerA)  // counter 1
+        let start = harness.log.seq
+        var seq = start
+        func entry(_ key: SigningKey, _ counter: Int) throws -> SequencedEntry {
+            seq += 1
+            return SequencedEntry(
+                seq: seq, relayTime: harness.log.time,
+                changeSet: try SignedChangeSet(
+                    signing: ChangeSet(
+                        author: key.publicKey, counter: counter, baseSeq: 0,
+                        baseHash: [UInt8](repeating: 0, count: 32), time: harness.log.time,
+                        ops: [Catalogue.owner(TestID.uuid(seq, kind: 0xA))]),
+                    with: key))
+        }
+        // The reviewer's own counters (1, 2) between the owner's.
+        let page = [
+            try entry(harness.ownerA, counters[0]), try entry(harness.reviewer, 1),
+            try entry(harness.ownerA, counters[1]), try entry(harness.reviewer, 2),
+            try entry(harness.ownerA, counters[2]),
+        ]
+        if counters == [2, 3, 4] {
+            #expect(try harness.store.apply(page).count == 5)
+            #expect(try harness.store.position().appliedSeq == start + 5)
+        } else {
+            #expect(Self.code { try harness.store.apply(page) } == .integrity)
+            #expect(try harness.store.position().appliedSeq == start)
+        }
+    }
+
     @Test func aGenesisOfTheWrongShapeIsRefused() throws {
         let directory = TemporaryDirectory()
         let store = try ReplicaStore(path: directory.file("replica.sqlite"))

@@ -10,15 +10,19 @@ import Wire
 enum Applier {
     static func apply(_ entry: SequencedEntry, in db: Database) throws -> AppliedEntry {
         var state = try StateRow.fetch(db)
-        let applied = try apply(entry, state: &state, in: db)
+        var counters = LastCounters()
+        let applied = try apply(entry, state: &state, counters: &counters, in: db)
         try state.save(db)
         return applied
     }
 
     /// Applies one entry of a batch whose `replica_state` row the caller keeps in `state` and saves after the last
     /// one (one read and one write of the row per batch, not per entry). Nothing in apply reads that row.
-    static func apply(_ entry: SequencedEntry, state: inout StateRow, in db: Database) throws -> AppliedEntry {
-        try checkContinuity(entry, state: state, db: db)
+    /// `counters` remembers each author's last counter for the batch.
+    static func apply(_ entry: SequencedEntry, state: inout StateRow, counters: inout LastCounters, in db: Database)
+        throws -> AppliedEntry
+    {
+        try checkContinuity(entry, state: state, counters: &counters, db: db)
         let (outcome, digest) = try applyOperations(entry, digest: state.digestSum, in: db)
         let hash = EntryHash.compute(
             seq: entry.seq, previous: state.headHash, relayTime: entry.relayTime, changeSetID: entry.changeSet.id,
@@ -70,7 +74,9 @@ enum Applier {
 
     /// What a correct relay always gives: the next sequence, a relay time that does not go back, the author's next
     /// counter, and a base no newer than the previous entry.
-    private static func checkContinuity(_ entry: SequencedEntry, state: StateRow, db: Database) throws {
+    private static func checkContinuity(
+        _ entry: SequencedEntry, state: StateRow, counters: inout LastCounters, db: Database
+    ) throws {
         let changeSet = entry.changeSet.changeSet
         guard entry.seq == state.appliedSeq + 1 else {
             throw StoreError(.integrity, "entry \(entry.seq) does not follow \(state.appliedSeq)")
@@ -81,13 +87,12 @@ enum Applier {
         guard changeSet.baseSeq < entry.seq else {
             throw StoreError(.integrity, "entry \(entry.seq): base_seq \(changeSet.baseSeq) is not before it")
         }
-        let last =
-            try db.firstValue(
-                Int.self, sql: "SELECT max(counter) FROM log WHERE author = ?", arguments: [changeSet.author])
-            ?? 0
+        let last = try counters.last(of: changeSet.author, db)
         guard changeSet.counter == last + 1 else {
             throw StoreError(.integrity, "entry \(entry.seq): counter \(changeSet.counter) does not follow \(last)")
         }
+        // Every entry goes into the log, whatever its outcome (or the batch fails as a whole).
+        counters.record(changeSet.counter, of: changeSet.author)
     }
 
     private static func recordLog(
@@ -105,6 +110,22 @@ enum Applier {
                 entry.changeSet.bytes, entry.changeSet.signature, outcomeText, digest, hash,
             ])
     }
+}
+
+/// Each author's last counter in the log, as a batch applies it: read from the log once per author and batch, then
+/// kept up to date (a page of a thousand entries by a few authors asks the log a few times, not a thousand).
+struct LastCounters {
+    private var known: [String: Int] = [:]
+
+    mutating func last(of author: String, _ db: Database) throws -> Int {
+        if let counter = known[author] { return counter }
+        let counter =
+            try db.firstValue(Int.self, sql: "SELECT max(counter) FROM log WHERE author = ?", arguments: [author]) ?? 0
+        known[author] = counter
+        return counter
+    }
+
+    mutating func record(_ counter: Int, of author: String) { known[author] = counter }
 }
 
 /// The one row of `replica_state`.
