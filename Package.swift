@@ -26,7 +26,7 @@ let package = Package(
     targets: [
         // libsodium, from the system (libsodium-dev).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
-        // zlib, for gzip-compressed pull pages.
+        // libdeflate, for gzip-compressed pull pages.
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // SQLite's session extension, for the node's undoable overlay of pending writes.
         .systemLibrary(name: "CSQLiteSession", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),

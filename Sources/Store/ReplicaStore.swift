@@ -2,10 +2,6 @@ import CSQLiteSession
 import Foundation
 package import GRDB
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// One replica's SQLite store: owns the database, runs the migrations, applies sequenced entries and answers
 /// queries. Each write method is one transaction that keeps the invariants.
 package struct ReplicaStore: Sendable {
@@ -82,8 +78,6 @@ package struct ReplicaStore: Sendable {
 
     /// Process-wide SQLite settings, made once before the first database opens (see
     /// `hutsync_sqlite3_disable_memstatus`).
-    static let hackCkpt = ProcessInfo.processInfo.environment["HACK_CKPT"]
-    static let hackCache = ProcessInfo.processInfo.environment["HACK_CACHE"]
     private static let sqliteConfigured: Void = { _ = hutsync_sqlite3_disable_memstatus() }()
 
     /// Uses an existing writer (tests use real files; an in-memory queue only for pure SQL unit tests).
@@ -340,13 +334,18 @@ extension ReplicaStore {
                 try db.run(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             } else {
                 // Committed into the main file already: nothing to checkpoint.
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                    throw StoreError(.database, "\(path) could not be turned into a WAL database")
+                }
             }
         }
         try writer.close()
-        let file = open(path, O_RDONLY)
-        guard file >= 0 else { throw StoreError(.database, "cannot open \(path) to sync it: errno \(errno)") }
-        defer { _ = Glibc.close(file) }
-        guard fsync(file) == 0 else { throw StoreError(.database, "cannot sync \(path): errno \(errno)") }
+        do {
+            let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? file.close() }
+            try file.synchronize()
+        } catch {
+            throw StoreError(.database, "cannot sync \(path): \(error.localizedDescription)")
+        }
     }
 }

@@ -46,7 +46,7 @@ extension Migrations {
     /// 3.40 checks `x IN (a, b, c)` by filling a temporary b-tree with the list on every execution of a statement
     /// (two for each booking inserted: about 3 µs, a tenth of applying one), where `OR` compares in place. The same
     /// constraints, the same columns in the same order, the same rows with the same rowids; the indexes are made
-    /// again (the query indexes, which the caller keeps, too).
+    /// again (the query index too, where the store had it: see the migration).
     static let v11 = """
         CREATE TABLE bookings_v11 (
             id TEXT PRIMARY KEY,

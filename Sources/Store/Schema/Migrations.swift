@@ -22,9 +22,18 @@ package enum Migrations {
         migrator.registerMigration(
             "v11-checks-without-lists",
             migrate: { db in
-                let queryIndexes = try QueryIndexes.present(db)
+                // The one query index on these tables (v1's), made again where the store kept it (written out here:
+                // a released migration does not follow `QueryIndexes`, which may grow).
+                let kept =
+                    try db.tableExists("bookings")
+                    && db.indexes(on: "bookings").contains {
+                        $0.name == "bookings_by_property_date"
+                    }
                 try db.execute(sql: v11)
-                if !queryIndexes.isEmpty { try QueryIndexes.create(db) }
+                if kept {
+                    try db.execute(
+                        sql: "CREATE INDEX bookings_by_property_date ON bookings (property_id, date, shift, id)")
+                }
             })
         return migrator
     }
