@@ -71,6 +71,17 @@ package struct ReplicaStore: Sendable {
         }
     }
 
+    /// Asks the kernel to start writing the store's main file to disk now, without waiting: for a store being built,
+    /// which commits without waiting for the disk, once its log is in. Its work to the end (the query indexes) then
+    /// overlaps those writes, and the fsync of ``close()`` finds less to wait for (in a catch-up of 101k entries, that
+    /// fsync went from about 95 ms to 6 ms). Only a hint: false when the kernel did not take it, which changes nothing.
+    @discardableResult
+    package func startWritingToDisk() -> Bool {
+        guard let file = FileHandle(forReadingAtPath: writer.path) else { return false }
+        defer { try? file.close() }
+        return hutsync_start_writeback(file.fileDescriptor) == 0
+    }
+
     /// Creates the indexes a node's views read (a store built without them, before it becomes a node's).
     package func createQueryIndexes() throws {
         try writer.write { db in try QueryIndexes.create(db) }

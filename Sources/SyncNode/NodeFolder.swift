@@ -92,6 +92,7 @@ package struct NodeFolder: Sendable {
             meta["relay_head_seq"] = report.head.map { String($0.seq) }
         }
         do {
+            store.startWritingToDisk()
             try store.createQueryIndexes()
             try store.setMeta(meta)
             let applied = try store.position().appliedSeq
