@@ -53,12 +53,13 @@ import Testing
         #expect(scans.isEmpty, "full scans of large tables:\n\(scans.joined(separator: "\n"))")
     }
 
-    /// The relay's store has no query indexes (`QueryIndexes`): apply alone, over a log with every kind of
-    /// operation and outcome, still finds its rows through an index.
-    @Test func applyingWithoutTheQueryIndexesNeverScansALargeTable() throws {
+    /// A store without the query indexes (as the relay's) that applied a random log of 300 entries with every kind
+    /// of operation and outcome, the outcomes' kinds, and the statements apply ran.
+    static func tracedRandomApply(_ directory: TemporaryDirectory) throws -> (
+        store: ReplicaStore, outcomes: Set<String>, statements: [String]
+    ) {
         var random = SeededRandom(seed: 7)
         let log = RandomLog.make(entries: 300, random: &random)
-        let directory = TemporaryDirectory()
         let store = try ReplicaStore(path: directory.file("relay.sqlite"), queryIndexes: false)
         let traced = TracedStatements()
         try store.writer.writeWithoutTransaction { db in
@@ -68,9 +69,17 @@ import Testing
         }
         let outcomes = Set(try store.apply(log).map(\.outcome.kind))
         try store.writer.writeWithoutTransaction { db in db.trace(options: .statement, nil) }
+        return (store, outcomes, traced.queries)
+    }
+
+    /// The relay's store has no query indexes (`QueryIndexes`): apply alone, over a log with every kind of
+    /// operation and outcome, still finds its rows through an index.
+    @Test func applyingWithoutTheQueryIndexesNeverScansALargeTable() throws {
+        let directory = TemporaryDirectory()
+        let (store, outcomes, statements) = try Self.tracedRandomApply(directory)
         #expect(outcomes == ["applied", "conflicted", "rejected"])
-        #expect(traced.queries.count > 20)
-        let scans = try Self.largeTableScans(traced.queries, in: store)
+        #expect(statements.count > 20)
+        let scans = try Self.largeTableScans(statements, in: store)
         #expect(scans.isEmpty, "full scans of large tables:\n\(scans.joined(separator: "\n"))")
     }
 
@@ -79,19 +88,9 @@ import Testing
     /// a tenth of applying it. No statement apply runs builds one (v11 wrote those constraints with `OR`), apart from
     /// `RETURNING`, which collects its rows in one.
     @Test func applyBuildsNoTemporaryTables() throws {
-        var random = SeededRandom(seed: 7)
-        let log = RandomLog.make(entries: 300, random: &random)
         let directory = TemporaryDirectory()
-        let store = try ReplicaStore(path: directory.file("relay.sqlite"), queryIndexes: false)
-        let traced = TracedStatements()
-        try store.writer.writeWithoutTransaction { db in
-            db.trace(options: .statement) { event in
-                if case .statement(let statement) = event { traced.insert(statement.sql) }
-            }
-        }
-        try store.apply(log)
-        try store.writer.writeWithoutTransaction { db in db.trace(options: .statement, nil) }
-        let statements = traced.queries.filter { !$0.contains("RETURNING") }
+        let (store, _, traced) = try Self.tracedRandomApply(directory)
+        let statements = traced.filter { !$0.contains("RETURNING") }
         #expect(statements.contains { $0.hasPrefix("INSERT INTO bookings") })
         #expect(statements.contains { $0.hasPrefix("UPDATE bookings SET status") })
         #expect(statements.contains { $0.hasPrefix("INSERT INTO keys") })
