@@ -29,8 +29,8 @@ package struct ReplicaStore: Sendable {
         try self.init(writer: pool, queryIndexes: queryIndexes)
     }
 
-    /// Creates the store at `path` for a process that builds it alone before it becomes a replica (`node init`
-    /// builds one in a staging folder it throws away on any failure, and a crash leaves it unused).
+    /// Creates the store at `path` for a process that builds it alone before it becomes a replica: `node init`'s
+    /// staging store and `node rebuild`'s fresh one, thrown away on any failure and left unused by a crash.
     ///
     /// One connection (a `DatabaseQueue`), `synchronous=OFF` and the rollback journal in memory: a commit writes
     /// each page it changed once, into the main file, where a write-ahead log would write it twice (into the log,
