@@ -22,7 +22,7 @@ import Testing
         let property = TestID.uuid(1, kind: 0xB)
         try harness.addProperty(property)
         let traced = TracedStatements()
-        try harness.store.writer.writeWithoutTransaction { db in
+        harness.store.writer.writeWithoutTransaction { db in
             db.trace(options: .statement) { event in
                 if case .statement(let statement) = event { traced.insert(statement.sql) }
             }
@@ -41,7 +41,7 @@ import Testing
         }
         try OutboxTests.sequence(&harness, before: others)
         #expect(try harness.store.outboxCounts().pending == 0)
-        try harness.store.writer.writeWithoutTransaction { db in db.trace(options: .statement, nil) }
+        harness.store.writer.writeWithoutTransaction { db in db.trace(options: .statement, nil) }
 
         let statements = traced.queries
         #expect(
@@ -62,13 +62,13 @@ import Testing
         let log = RandomLog.make(entries: 300, random: &random)
         let store = try ReplicaStore(path: directory.file("relay.sqlite"), queryIndexes: false)
         let traced = TracedStatements()
-        try store.writer.writeWithoutTransaction { db in
+        store.writer.writeWithoutTransaction { db in
             db.trace(options: .statement) { event in
                 if case .statement(let statement) = event { traced.insert(statement.sql) }
             }
         }
         let outcomes = Set(try store.apply(log).map(\.outcome.kind))
-        try store.writer.writeWithoutTransaction { db in db.trace(options: .statement, nil) }
+        store.writer.writeWithoutTransaction { db in db.trace(options: .statement, nil) }
         return (store, outcomes, traced.queries)
     }
 
