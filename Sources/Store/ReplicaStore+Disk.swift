@@ -40,4 +40,11 @@ extension ReplicaStore {
         defer { try? file.close() }
         return hutsync_start_writeback(file.fileDescriptor) == 0
     }
+
+    /// What a build does once its log is in: starts the main file's writes to disk, then creates the query indexes
+    /// while they go on (`node init` and `node rebuild` alike).
+    package func finishBuild() throws {
+        startWritingToDisk()
+        try createQueryIndexes()
+    }
 }

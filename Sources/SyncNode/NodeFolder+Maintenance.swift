@@ -43,8 +43,7 @@ extension NodeFolder {
                 try rebuilt.apply(entries)
                 after = last.seq
             }
-            rebuilt.startWritingToDisk()
-            try rebuilt.createQueryIndexes()
+            try rebuilt.finishBuild()
             try rebuilt.copyLocalState(from: storePath)
             let position = try rebuilt.position()
             try rebuilt.close()

@@ -92,8 +92,7 @@ package struct NodeFolder: Sendable {
             meta["relay_head_seq"] = report.head.map { String($0.seq) }
         }
         do {
-            store.startWritingToDisk()
-            try store.createQueryIndexes()
+            try store.finishBuild()
             try store.setMeta(meta)
             let applied = try store.position().appliedSeq
             try store.close()  // everything in the main file before the folder moves
