@@ -32,7 +32,13 @@ let package = Package(
         .systemLibrary(name: "CSQLiteSession", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The wire format: canonical JSON, change sets, signatures, sealing, booking codes. No GRDB, so fuzzing
         // builds stay small.
-        .target(name: "Wire", dependencies: ["CSodium"], swiftSettings: strictSettings),
+        // Ed25519 batch verification on libsodium's own arithmetic (vendored unchanged in `libsodium/`, compiled only
+        // through `ed25519_batch.c`).
+        .target(
+            name: "CEd25519", dependencies: ["CSodium"], exclude: ["libsodium"],
+            cSettings: [.headerSearchPath("libsodium")]
+        ),
+        .target(name: "Wire", dependencies: ["CSodium", "CEd25519"], swiftSettings: strictSettings),
         .target(
             name: "Store",
             dependencies: ["Wire", "CSQLiteSession", .product(name: "GRDB", package: "GRDB.swift")],
@@ -72,7 +78,8 @@ let package = Package(
         ),
         // Fixtures and fakes shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Wire", "Store"], swiftSettings: strictSettings),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WireTests", dependencies: ["Wire", "TestSupport", "CSodium"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RelayTests",

@@ -222,13 +222,20 @@ package struct SyncClient: Sendable {
         }
     }
 
-    /// Ed25519 verification of every author signature, across the cores.
+    /// Ed25519 verification of every author signature, in batches (`SignedChangeSet.verifyEach`) across the cores.
     static func verifySignatures(_ changeSets: [SignedChangeSet], seqs: [Int]) throws(SyncError) {
         let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: changeSets.count)
+        results.initialize(repeating: false)
         defer { results.deallocate() }
-        // Each iteration writes only its own slot.
+        // Each iteration writes only its own batch's slots.
         nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: changeSets.count) { slots[$0] = changeSets[$0].verify() }
+        let size = SignedChangeSet.verificationBatch
+        DispatchQueue.concurrentPerform(iterations: (changeSets.count + size - 1) / size) { batch in
+            let range = batch * size..<min(batch * size + size, changeSets.count)
+            for (offset, verdict) in SignedChangeSet.verifyEach(changeSets[range]).enumerated() {
+                slots[range.lowerBound + offset] = verdict
+            }
+        }
         if let bad = results.firstIndex(of: false) {
             throw SyncError(.integrity, "entry \(seqs[bad]) carries a bad author signature")
         }

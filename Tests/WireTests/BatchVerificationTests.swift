@@ -1,0 +1,131 @@
+import CSodium
+import TestSupport
+import Testing
+
+@testable import Wire
+
+/// `SignedChangeSet.verifyTogether` (the batch equation in `ed25519_batch.c`) and `verifyEach` (batches, then one by
+/// one where a batch fails) against libsodium's one-by-one verdict.
+@Suite struct BatchVerificationTests {
+    static let authors = [Fixtures.owner, Fixtures.admin, Fixtures.relay]
+    /// 150 good change sets by three authors: more than two batches.
+    static let good: [SignedChangeSet] = (0..<150).map { index in
+        let author = authors[index % 3]
+        let ops = Array(Fixtures.everyOperation.prefix(1 + index % 4))
+        return try! SignedChangeSet(
+            signing: Fixtures.changeSet(ops, author: author, counter: index + 1), with: author)
+    }
+
+    /// The ways a signature can be bad, each made from good change set `index`.
+    enum Flaw: CaseIterable {
+        case flippedS, flippedR, anotherChangeSetsSignature, signedByAnotherKey, nonCanonicalS, smallOrderR
+    }
+
+    static func bad(_ flaw: Flaw, from index: Int, bit: Int = 0) throws -> SignedChangeSet {
+        let original = good[index]
+        var signature = original.signature
+        switch flaw {
+        case .flippedS: signature[32 + bit % 31] ^= UInt8(1 << (bit % 8))
+        case .flippedR: signature[bit % 32] ^= UInt8(1 << (bit % 8))
+        case .anotherChangeSetsSignature: signature = good[(index + 1) % good.count].signature
+        case .signedByAnotherKey:
+            let other = authors[(index + 1) % 3]
+            signature = other.sign(SignedChangeSet.signaturePrefix + original.bytes)
+        case .nonCanonicalS: signature = Array(signature[..<32]) + Self.plusL(Array(signature[32...]))
+        case .smallOrderR: signature = Self.smallOrderRSignature(original, by: authors[index % 3])
+        }
+        return try SignedChangeSet(bytes: original.bytes, signature: signature)
+    }
+
+    @Test func goodSignaturesPassTogetherAndEach() {
+        #expect(SignedChangeSet.verifyTogether(Self.good[..<64]))
+        #expect(SignedChangeSet.verifyTogether(Self.good[100..<101]))
+        #expect(SignedChangeSet.verifyTogether(Self.good[0..<0]))
+        #expect(SignedChangeSet.verifyEach(Self.good[...]) == Array(repeating: true, count: Self.good.count))
+        #expect(SignedChangeSet.verifyEach(Self.good[..<0]).isEmpty)
+    }
+
+    @Test(arguments: Flaw.allCases) func oneBadSignatureFailsItsBatchAndIsFoundOneByOne(_ flaw: Flaw) throws {
+        for position in [0, 17, 63, 64, 149] {
+            let bad = try Self.bad(flaw, from: position, bit: position)
+            #expect(!bad.verify(), "libsodium accepted \(flaw)")
+            var changeSets = Self.good
+            changeSets[position] = bad
+            let batchStart = position / 64 * 64
+            let batch = changeSets[batchStart..<min(batchStart + 64, changeSets.count)]
+            let batchAccepted = SignedChangeSet.verifyTogether(batch)
+            let aloneAccepted = SignedChangeSet.verifyTogether(changeSets[position...position])
+            let verdicts = SignedChangeSet.verifyEach(changeSets[...])
+            let refused = verdicts.indices.filter { !verdicts[$0] }
+            #expect(!batchAccepted, "the batch accepted \(flaw) at \(position)")
+            #expect(!aloneAccepted, "a batch of one accepted \(flaw)")
+            #expect(refused == [position], "\(flaw) at \(position)")
+        }
+    }
+
+    /// The two flaws libsodium refuses before its arithmetic, on signatures that satisfy the equation (S·B = R + h·A
+    /// modulo L): without those same refusals the batch would accept them.
+    @Test func signaturesThatSatisfyTheEquationButLibsodiumRefusesAreRefused() throws {
+        for flaw in [Flaw.nonCanonicalS, .smallOrderR] {
+            let bad = try Self.bad(flaw, from: 4)
+            let accepted = SignedChangeSet.verifyTogether(Self.good[0..<4] + [bad])
+            #expect(!bad.verify())
+            #expect(!accepted, "the batch accepted \(flaw)")
+        }
+    }
+
+    @Test func randomMixesGetLibsodiumsVerdicts() throws {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<60 {
+            let count = Int.random(in: 2...64, using: &generator)
+            let start = Int.random(in: 0...(Self.good.count - count), using: &generator)
+            var changeSets = Array(Self.good[start..<start + count])
+            let flawed = round % 3 == 0 ? [] : (0..<Int.random(in: 1...3)).map { _ in Int.random(in: 0..<count) }
+            for index in flawed {
+                let flaw = Flaw.allCases.randomElement(using: &generator)!
+                changeSets[index] = try Self.bad(flaw, from: start + index, bit: Int.random(in: 0..<256))
+            }
+            let verdicts = changeSets.map { $0.verify() }
+            let together = SignedChangeSet.verifyTogether(changeSets[...])
+            let each = SignedChangeSet.verifyEach(changeSets[...])
+            #expect(together == !verdicts.contains(false), "round \(round): flaws at \(flawed)")
+            #expect(each == verdicts, "round \(round): flaws at \(flawed)")
+        }
+    }
+
+    /// S + L, little-endian: the same scalar modulo L, in a non-canonical encoding.
+    static func plusL(_ s: [UInt8]) -> [UInt8] {
+        let order: [UInt8] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ]
+        var out = [UInt8](repeating: 0, count: 32)
+        var carry = 0
+        for index in 0..<32 {
+            let sum = Int(s[index]) + Int(order[index]) + carry
+            out[index] = UInt8(sum & 0xff)
+            carry = sum >> 8
+        }
+        return out
+    }
+
+    /// R = the identity (small order) and S = h·a: satisfies S·B = R + h·A, which only the key's holder can make.
+    static func smallOrderRSignature(_ signed: SignedChangeSet, by key: SigningKey) -> [UInt8] {
+        let identity: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
+        var expanded = [UInt8](repeating: 0, count: 64)
+        crypto_hash_sha512(&expanded, key.seed, 32)
+        expanded[0] &= 248
+        expanded[31] &= 127
+        expanded[31] |= 64
+        var secret = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_reduce(&secret, Array(expanded[..<32]) + [UInt8](repeating: 0, count: 32))
+        let message = identity + key.publicKey.bytes + SignedChangeSet.signaturePrefix + signed.bytes
+        var digest = [UInt8](repeating: 0, count: 64)
+        crypto_hash_sha512(&digest, message, UInt64(message.count))
+        var h = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_reduce(&h, digest)
+        var s = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_mul(&s, h, secret)
+        return identity + s
+    }
+}
