@@ -2,7 +2,9 @@
 // `libsodium/`, its external symbols renamed here so they can never clash with the library's own).
 //
 // For signatures (R_i, S_i) by keys A_i over messages M_i, with h_i = SHA-512(R_i ‖ A_i ‖ M_i) mod L, each one
-// verifies (libsodium's cofactorless check) when S_i·B = R_i + h_i·A_i. With random 128-bit z_i, the batch checks
+// verifies (libsodium's cofactorless check) when S_i·B = R_i + h_i·A_i. With random 128-bit z_i, and every key in
+// the prime-order subgroup (a key with a small-order component fails the batch: see `in_prime_order_subgroup`), the
+// batch checks
 //
 //     (Σ z_i·S_i)·B + Σ_keys (Σ_{i by that key} z_i·h_i)·(−A) + Σ z_i·(−R_i) = identity
 //
@@ -93,6 +95,34 @@ void hutsync_ed25519_batch_reset(hutsync_ed25519_batch *batch) {
     }
 }
 
+/// Keys this thread found in the prime-order subgroup (a check that costs a scalar multiplication, so each key is
+/// checked once per thread; nodes see a handful of authors).
+static _Thread_local struct {
+    unsigned char key[16][32];
+    unsigned count, next;
+} prime_order_keys;
+
+/// Whether the key (decoded, negated) has no small-order component. libsodium accepts a key A = a·B + T with T of
+/// small order, and signatures for it (S·B = R + h·A can hold with h reduced mod L), but the batch multiplies A by
+/// Σ z_i·h_i reduced mod L, which differs from the integer sum by a multiple of L, and L·T is not the identity. Such a
+/// key fails the batch, and its caller checks those signatures one by one.
+static int in_prime_order_subgroup(const unsigned char pk[32], const ge25519_p3 *point) {
+    for (unsigned j = 0; j < prime_order_keys.count; j++) {
+        if (memcmp(prime_order_keys.key[j], pk, 32) == 0) {
+            return 1;
+        }
+    }
+    if (ge25519_is_on_main_subgroup(point) == 0) {
+        return 0;
+    }
+    memcpy(prime_order_keys.key[prime_order_keys.next], pk, 32);
+    prime_order_keys.next = (prime_order_keys.next + 1) % 16;
+    if (prime_order_keys.count < 16) {
+        prime_order_keys.count++;
+    }
+    return 1;
+}
+
 int hutsync_ed25519_batch_add(hutsync_ed25519_batch *batch, const unsigned char sig[64], const unsigned char pk[32],
                               const unsigned char *prefix, size_t prefixlen, const unsigned char *m, size_t mlen) {
     if (batch->count == MAX) {
@@ -113,7 +143,8 @@ int hutsync_ed25519_batch_add(hutsync_ed25519_batch *batch, const unsigned char 
         k++;
     }
     if (k == batch->keys) {
-        if (ge25519_frombytes_negate_vartime(&batch->negA[k], pk) != 0) {
+        if (ge25519_frombytes_negate_vartime(&batch->negA[k], pk) != 0 ||
+            in_prime_order_subgroup(pk, &batch->negA[k]) == 0) {
             batch->failed = 1;
             return -1;
         }

@@ -74,6 +74,18 @@ import Testing
         }
     }
 
+    /// A key A + T with T of order 8: libsodium accepts it, and signatures for it whose h is a multiple of 8. The
+    /// batch reduces each key's Σ z_i·h_i mod L, which would shift the sum by a multiple of T, so it refuses such a key
+    /// outright (without that refusal, a batch of them would pass about once in 8); one by one they verify.
+    @Test func aKeyWithASmallOrderComponentNeverPassesABatchYetItsSignaturesVerify() throws {
+        let signed = try (0..<4).map { try Self.mixedOrderKeySignature(counter: $0 + 1) }
+        #expect(signed.allSatisfy { $0.verify() }, "libsodium refused the mixed-order key's signatures")
+        let passed = (0..<40).filter { _ in SignedChangeSet.verifyTogether(signed[...]) }.count
+        #expect(passed == 0)
+        let page = Array(Self.good[0..<10]) + signed
+        #expect(SignedChangeSet.verifyEach(page[...]) == Array(repeating: true, count: page.count))
+    }
+
     @Test func randomMixesGetLibsodiumsVerdicts() throws {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<60 {
@@ -91,6 +103,55 @@ import Testing
             #expect(together == !verdicts.contains(false), "round \(round): flaws at \(flawed)")
             #expect(each == verdicts, "round \(round): flaws at \(flawed)")
         }
+    }
+
+    /// A change set by the owner's key plus a point of order 8, signed with the owner's secret scalar and a nonce
+    /// retried until h ≡ 0 (mod 8), so that S·B = R + h·A' holds exactly.
+    static func mixedOrderKeySignature(counter: Int) throws -> SignedChangeSet {
+        let orderEight: [UInt8] = [
+            0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+            0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
+        ]
+        var mixed = [UInt8](repeating: 0, count: 32)
+        #expect(crypto_core_ed25519_add(&mixed, Fixtures.owner.publicKey.bytes, orderEight) == 0)
+        var changeSet = Fixtures.changeSet([Fixtures.everyOperation[0]], counter: counter)
+        changeSet.author = try PublicKey(bytes: mixed).hex
+        let bytes = try changeSet.canonicalBytes()
+        let secret = secretScalar(of: Fixtures.owner)
+        while true {
+            var r = [UInt8](repeating: 0, count: 32)
+            crypto_core_ed25519_scalar_random(&r)
+            var point = [UInt8](repeating: 0, count: 32)
+            guard crypto_scalarmult_ed25519_base_noclamp(&point, r) == 0 else { continue }
+            let h = challenge(point + mixed + SignedChangeSet.signaturePrefix + bytes)
+            guard h[0] & 7 == 0 else { continue }
+            var product = [UInt8](repeating: 0, count: 32)
+            crypto_core_ed25519_scalar_mul(&product, h, secret)
+            var s = [UInt8](repeating: 0, count: 32)
+            crypto_core_ed25519_scalar_add(&s, r, product)
+            return try SignedChangeSet(bytes: bytes, signature: point + s)
+        }
+    }
+
+    /// The key's secret scalar a (A = a·B), reduced mod L.
+    static func secretScalar(of key: SigningKey) -> [UInt8] {
+        var expanded = [UInt8](repeating: 0, count: 64)
+        crypto_hash_sha512(&expanded, key.seed, 32)
+        expanded[0] &= 248
+        expanded[31] &= 127
+        expanded[31] |= 64
+        var secret = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_reduce(&secret, Array(expanded[..<32]) + [UInt8](repeating: 0, count: 32))
+        return secret
+    }
+
+    /// SHA-512 of `message`, reduced mod L.
+    static func challenge(_ message: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 64)
+        crypto_hash_sha512(&digest, message, UInt64(message.count))
+        var h = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_reduce(&h, digest)
+        return h
     }
 
     /// S + L, little-endian: the same scalar modulo L, in a non-canonical encoding.
@@ -112,20 +173,9 @@ import Testing
     /// R = the identity (small order) and S = h·a: satisfies S·B = R + h·A, which only the key's holder can make.
     static func smallOrderRSignature(_ signed: SignedChangeSet, by key: SigningKey) -> [UInt8] {
         let identity: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
-        var expanded = [UInt8](repeating: 0, count: 64)
-        crypto_hash_sha512(&expanded, key.seed, 32)
-        expanded[0] &= 248
-        expanded[31] &= 127
-        expanded[31] |= 64
-        var secret = [UInt8](repeating: 0, count: 32)
-        crypto_core_ed25519_scalar_reduce(&secret, Array(expanded[..<32]) + [UInt8](repeating: 0, count: 32))
-        let message = identity + key.publicKey.bytes + SignedChangeSet.signaturePrefix + signed.bytes
-        var digest = [UInt8](repeating: 0, count: 64)
-        crypto_hash_sha512(&digest, message, UInt64(message.count))
-        var h = [UInt8](repeating: 0, count: 32)
-        crypto_core_ed25519_scalar_reduce(&h, digest)
+        let h = challenge(identity + key.publicKey.bytes + SignedChangeSet.signaturePrefix + signed.bytes)
         var s = [UInt8](repeating: 0, count: 32)
-        crypto_core_ed25519_scalar_mul(&s, h, secret)
+        crypto_core_ed25519_scalar_mul(&s, h, secretScalar(of: key))
         return identity + s
     }
 }
