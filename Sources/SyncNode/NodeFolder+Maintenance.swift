@@ -27,8 +27,13 @@ extension NodeFolder {
     }
 
     /// `node rebuild`: replays this node's log into a fresh store, keeps the local facts and the outbox, and swaps it
-    /// in.
+    /// in. Refused while another process has the node open (`FolderLock`): it would keep using the replaced store.
     package func rebuild() throws(SyncError) -> ReplicaPosition {
+        try requireNode()
+        return try FolderLock.exclusively(path) { () throws(SyncError) -> ReplicaPosition in try replaceStore() }
+    }
+
+    private func replaceStore() throws(SyncError) -> ReplicaPosition {
         let (_, store) = try open()
         let fresh = storePath + ".rebuild"
         let files = FileManager.default

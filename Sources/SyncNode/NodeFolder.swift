@@ -137,13 +137,19 @@ package struct NodeFolder: Sendable {
         }
     }
 
-    /// Opens an initialised node: its key and store.
-    package func open() throws(SyncError) -> (key: SigningKey, store: ReplicaStore) {
-        if let opened { return opened }
+    /// Fails unless this folder holds a node.
+    func requireNode() throws(SyncError) {
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw SyncError(
                 .badInput, "\(path) holds no node: run `hutsync node init --data \(path) --relay URL` first")
         }
+    }
+
+    /// Opens an initialised node: its key and store.
+    package func open() throws(SyncError) -> (key: SigningKey, store: ReplicaStore) {
+        if let opened { return opened }
+        try requireNode()
+        try FolderLock.share(path)
         do {
             return (try KeyFile.read(path: keyPath), try ReplicaStore(path: storePath))
         } catch {

@@ -77,12 +77,22 @@ import Wire
         #expect((badResponse as? HTTPURLResponse)?.statusCode == 400)
         #expect(String(decoding: bad, as: UTF8.self).contains("property"))
 
+        // A rebuild would replace the store under serve (whose later writes would go to the replaced file): refused
+        // while serve runs, changing nothing.
+        let refused = try CLI.run(["node", "rebuild", "--data", node])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("node serve"), "\(refused.stderr)")
+        #expect(try CLI.run(["node", "verify", "--data", node]).status == 0)
+
         // SIGTERM while a long poll is in flight: the pull is cancelled, serve ends at once.
         let stopping = ContinuousClock.now
         kill(serve.processIdentifier, SIGTERM)
         serve.waitUntilExit()
         #expect(serve.terminationStatus == 0)
         #expect(ContinuousClock.now - stopping < .seconds(10), "serve waited for its long poll before stopping")
+        let rebuilt = try CLI.run(["node", "rebuild", "--data", node, "--json"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(CLI.json(rebuilt.stdout)?["applied_seq"] as? Int == target)
         // The relay still holds serve's long poll (it has not noticed the closed connection): it answers it at once
         // when asked to stop, instead of waiting out the 25 s.
         let relayStopping = ContinuousClock.now
