@@ -51,3 +51,49 @@ enum FolderLock {
         return (descriptor, true)
     }
 }
+
+/// `node init` builds a node in a staging folder beside its target (`<target>.init-<random>`) and moves it into place
+/// at the end; a failure removes it, but a killed `node init` left it behind (with a partial replica). A staging
+/// folder's `node.lock` is held, exclusively, by the `node init` building it, so the next `node init` for the same
+/// target removes every staging folder whose lock it can take.
+enum StagingFolder {
+    /// Creates `folder` (mode 0700) and locks it; the descriptor holds the lock until it is closed.
+    static func create(_ folder: String) throws(SyncError) -> Int32 {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SyncError(.badInput, "cannot create \(folder): \(error.localizedDescription)")
+        }
+        let descriptor = Glibc.open(folder + "/node.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 { close(descriptor) }
+            try? FileManager.default.removeItem(atPath: folder)
+            throw SyncError(.badInput, "cannot lock \(folder)/node.lock: \(reason)")
+        }
+        return descriptor
+    }
+
+    /// Removes the staging folders of `target` that no running `node init` holds. One without a lock file is left
+    /// alone for a minute: a `node init` may have just created it.
+    static func removeAbandoned(of target: String) {
+        let url = URL(fileURLWithPath: target).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".init-"
+        let files = FileManager.default
+        guard let names = try? files.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let folder = parent + "/" + name
+            let descriptor = Glibc.open(folder + "/node.lock", O_RDWR | O_CLOEXEC)
+            if descriptor < 0 {
+                let modified = (try? files.attributesOfItem(atPath: folder)[.modificationDate]) as? Date
+                guard let modified, modified.timeIntervalSinceNow < -60 else { continue }
+            } else {
+                defer { close(descriptor) }
+                guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }  // a node init is building it
+            }
+            try? files.removeItem(atPath: folder)
+        }
+    }
+}

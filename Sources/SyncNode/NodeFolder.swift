@@ -39,13 +39,10 @@ package struct NodeFolder: Sendable {
         try Self.checkRelayURL(relay, insecure: insecure)
         try checkFree()
         let key = try loadKey(keyFile)
+        StagingFolder.removeAbandoned(of: path)
         let staging = NodeFolder(path: path + ".init-" + Hex.encode(Sodium.randomBytes(4)))
-        do {
-            try FileManager.default.createDirectory(
-                atPath: staging.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw SyncError(.badInput, "cannot create \(path): \(error.localizedDescription)")
-        }
+        let lock = try StagingFolder.create(staging.path)
+        defer { close(lock) }
         do {
             let result = try await staging.build(
                 key: key, relay: relay, genesisHash: genesisHash, pullToHead: keyFile != nil,

@@ -195,6 +195,32 @@ import Wire
         relay.stop(SIGTERM)
     }
 
+    /// A `node init` killed mid-pull leaves its staging folder (a partial replica) beside the target: the next
+    /// `node init` for that target removes it, but not one another `node init` is still building (its lock held).
+    @Test func nodeInitRemovesTheStagingFoldersOfKilledInits() throws {
+        let (relay, _, _) = try startRelay()
+        let target = node("d")
+        let abandoned = target + ".init-0badf00d"
+        let building = target + ".init-0b5e55ed"
+        let fresh = target + ".init-0ca11ed0"  // no lock file yet: an init may have just created it
+        for folder in [abandoned, building, fresh] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: folder + "/node.sqlite", contents: Data(count: 4096)))
+        }
+        #expect(FileManager.default.createFile(atPath: abandoned + "/node.lock", contents: nil))
+        let held = open(building + "/node.lock", O_RDWR | O_CREAT, 0o600)
+        defer { close(held) }
+        #expect(flock(held, LOCK_EX) == 0)
+
+        let created = try CLI.run(["node", "init", "--data", target, "--relay", relay.base, "--json"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: building + "/node.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: fresh + "/node.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: target + "/node.sqlite"))
+        relay.stop(SIGTERM)
+    }
+
     @Test func aTamperedRelayStopsTheNodeAndItRecoversOnceTheCauseIsGone() async throws {
         var (relay, admin, _) = try startRelay()
         #expect(
