@@ -27,19 +27,23 @@ package struct PublicKey: Sendable, Hashable, Comparable, CustomStringConvertibl
 
 /// An Ed25519 signing key, made from (and saved as) its 32-byte seed.
 ///
-/// A class so that the secret bytes are wiped when the last reference goes away. Immutable, hence `Sendable`.
-package final class SigningKey: Sendable {
-    /// The seed: what a key file holds.
-    package let seed: [UInt8]
+/// A class so that its secret bytes live in memory it owns, wiped when the last reference goes away (a Swift array
+/// would be copied on write, so wiping "it" would wipe a copy). Immutable, hence `Sendable`.
+package final class SigningKey: @unchecked Sendable {
     package let publicKey: PublicKey
-    private let secretKey: [UInt8]
+    /// libsodium's 64-byte secret key: the seed, then the public key. Written once in `init`, then only read.
+    private let secret: UnsafeMutableBufferPointer<UInt8>
+
+    /// The seed: what a key file holds. A copy; the key's own bytes are wiped when it goes away.
+    package var seed: [UInt8] { Array(secret[0..<32]) }
 
     package init(seed: [UInt8]) throws(WireError) {
         guard seed.count == 32 else { throw WireError(.badKeyFile, "a key seed is 32 bytes") }
-        let pair = Sodium.signKeyPair(seed: seed)
-        self.seed = seed
-        self.secretKey = pair.secretKey
+        var pair = Sodium.signKeyPair(seed: seed)
+        defer { Sodium.wipe(&pair.secretKey) }
         self.publicKey = try PublicKey(bytes: pair.publicKey)
+        self.secret = .allocate(capacity: 64)
+        _ = secret.initialize(from: pair.secretKey)
     }
 
     /// A new key from the operating system's random source.
@@ -49,22 +53,25 @@ package final class SigningKey: Sendable {
     }
 
     /// The detached Ed25519 signature of `message`.
-    package func sign(_ message: [UInt8]) -> [UInt8] { Sodium.signDetached(message, secretKey: secretKey) }
+    package func sign(_ message: [UInt8]) -> [UInt8] {
+        Sodium.signDetached(message, secretKey: UnsafeBufferPointer(secret))
+    }
 
     /// Opens a sealed box addressed to this key's X25519 form, or nil when it was not sealed to this key.
     package func openSealedBox(_ box: [UInt8]) -> [UInt8]? {
         guard let xPublic = Sodium.x25519PublicKey(ed25519: publicKey.bytes) else { return nil }
-        var xSecret = Sodium.x25519SecretKey(ed25519: secretKey)
+        var xSecret = Sodium.x25519SecretKey(ed25519: UnsafeBufferPointer(secret))
         defer { Sodium.wipe(&xSecret) }
         return Sodium.openSealedBox(box, x25519PublicKey: xPublic, x25519SecretKey: xSecret)
     }
 
     deinit {
-        var seedCopy = seed
-        var secretCopy = secretKey
-        Sodium.wipe(&seedCopy)
-        Sodium.wipe(&secretCopy)
+        wipe()
+        secret.deallocate()
     }
+
+    /// Zeroes the key's own secret bytes (what `deinit` does before freeing them); the key is unusable afterwards.
+    func wipe() { Sodium.wipe(UnsafeMutableRawBufferPointer(secret)) }
 }
 
 extension PublicKey {

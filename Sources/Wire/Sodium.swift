@@ -48,10 +48,11 @@ package enum Sodium {
         return (publicKey, secretKey)
     }
 
-    static func signDetached(_ message: [UInt8], secretKey: [UInt8]) -> [UInt8] {
+    static func signDetached(_ message: [UInt8], secretKey: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         ensureReady()
+        precondition(secretKey.count == 64, "an Ed25519 secret key is 64 bytes")
         var signature = [UInt8](repeating: 0, count: 64)
-        crypto_sign_detached(&signature, nil, message, UInt64(message.count), secretKey)
+        crypto_sign_detached(&signature, nil, message, UInt64(message.count), secretKey.baseAddress!)
         return signature
     }
 
@@ -69,10 +70,11 @@ package enum Sodium {
         return crypto_sign_ed25519_pk_to_curve25519(&out, publicKey) == 0 ? out : nil
     }
 
-    static func x25519SecretKey(ed25519 secretKey: [UInt8]) -> [UInt8] {
+    static func x25519SecretKey(ed25519 secretKey: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         ensureReady()
+        precondition(secretKey.count == 64, "an Ed25519 secret key is 64 bytes")
         var out = [UInt8](repeating: 0, count: 32)
-        crypto_sign_ed25519_sk_to_curve25519(&out, secretKey)
+        crypto_sign_ed25519_sk_to_curve25519(&out, secretKey.baseAddress!)
         return out
     }
 
@@ -109,6 +111,11 @@ package enum Sodium {
 
     /// Overwrites secret bytes.
     static func wipe(_ bytes: inout [UInt8]) {
-        bytes.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
+        bytes.withUnsafeMutableBytes { wipe($0) }
+    }
+
+    /// Overwrites secret bytes in memory the caller owns.
+    static func wipe(_ bytes: UnsafeMutableRawBufferPointer) {
+        sodium_memzero(bytes.baseAddress, bytes.count)
     }
 }

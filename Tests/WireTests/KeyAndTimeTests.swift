@@ -26,6 +26,20 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["node.key"])
     }
 
+    /// What `deinit` wipes is the memory the key signs with, not a copy (wiping a copied Swift array, as an earlier
+    /// version did, left the secret in place).
+    @Test func wipingAKeyZeroesTheBytesItSignsWith() {
+        let seed = [UInt8](repeating: 0x5A, count: 32)
+        let key = try! SigningKey(seed: seed)
+        let message = Array("message".utf8)
+        let before = key.sign(message)
+        #expect(key.seed == seed)
+        #expect(key.publicKey.verify(before, of: message))
+        key.wipe()
+        #expect(key.seed == [UInt8](repeating: 0, count: 32))
+        #expect(!key.publicKey.verify(key.sign(message), of: message))
+    }
+
     @Test func neverReplacesAnExistingKey() throws {
         let path = try temporaryDirectory() + "/admin.key"
         let original = SigningKey.generate()
