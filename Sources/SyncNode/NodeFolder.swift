@@ -2,8 +2,8 @@ package import Foundation
 package import Store
 package import Wire
 
-/// A node's data folder: `node.key` (0600) and `node.sqlite` (the full replica, plus local facts: the relay URL, the
-/// genesis hash, the last sync).
+/// A node's data folder: `node.key` (0600), `node.sqlite` (the full replica, plus local facts: the relay URL, the
+/// genesis hash, the last sync) and `node.lock` (which processes have the node open: `FolderLock`).
 package struct NodeFolder: Sendable {
     package let path: String
     package var keyPath: String { path + "/node.key" }
@@ -111,11 +111,15 @@ package struct NodeFolder: Sendable {
         }
     }
 
+    /// The folder must be new or empty: the finished node replaces it whole.
     private func checkFree() throws(SyncError) {
         let files = FileManager.default
         for name in ["node.key", "node.sqlite", "relay.key", "relay.sqlite"]
         where files.fileExists(atPath: path + "/" + name) {
             throw SyncError(.badInput, "\(path) already holds a node or a relay")
+        }
+        if let contents = try? files.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            throw SyncError(.badInput, "\(path) is not empty: give a new or empty folder")
         }
     }
 
@@ -124,13 +128,15 @@ package struct NodeFolder: Sendable {
         do { return try KeyFile.read(path: keyFile) } catch { throw SyncError(.badInput, error.message) }
     }
 
+    /// rename(2): replaces an empty folder at `target`, and refuses one that is not empty (another `node init` of
+    /// the same folder finished first).
     private func moveInto(_ target: String) throws(SyncError) {
-        let files = FileManager.default
-        do {
-            if files.fileExists(atPath: target) { try files.removeItem(atPath: target) }  // empty: checkFree passed
-            try files.moveItem(atPath: path, toPath: target)
-        } catch {
-            throw SyncError(.badInput, "cannot create \(target): \(error.localizedDescription)")
+        guard rename(path, target) == 0 else {
+            if errno == ENOTEMPTY || errno == EEXIST {
+                throw SyncError(
+                    .badInput, "\(target) is not empty any more: did another `node init` of it finish first?")
+            }
+            throw SyncError(.badInput, "cannot create \(target): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -118,7 +118,7 @@ package struct SyncClient: Sendable {
             report.nextCounter = page.page.nextCounter ?? report.nextCounter
             report.head = page.page.head
             let head = page.page.head.seq
-            Self.release(consume page, next)
+            Self.release(consume page, consume next)
             applied = try position().appliedSeq
             progress(applied, head)
             if !more || applied >= head { return report }

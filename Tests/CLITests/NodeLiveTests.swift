@@ -195,6 +195,29 @@ import Wire
         relay.stop(SIGTERM)
     }
 
+    /// A node whose idea of the relay's clock is an hour off signs requests the relay refuses (`auth.clock_skew`):
+    /// it learns the offset from that answer's `Date` and retries once, so the sync goes through and the stored
+    /// offset is corrected.
+    @Test func aNodeWithAWrongClockOffsetSyncsAfterOneRetry() async throws {
+        let (relay, admin, _) = try startRelay()
+        #expect(
+            try CLI.run(["node", "init", "--data", node("a"), "--relay", relay.base, "--key", relayData + "/admin.key"])
+                .status == 0)
+        try await relay.fill(admin: admin, adminCounter: 1, count: 3)
+        let store = try DatabaseQueue(path: node("a") + "/node.sqlite")
+        try await store.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO local_meta (key, value) VALUES ('clock_offset_s', '3600')")
+        }
+        try store.close()
+        #expect(try status(node("a"))["clock_offset_s"] as? Int == 3600)
+        let synced = try CLI.run(["node", "sync", "--data", node("a"), "--json"])
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(CLI.json(synced.stdout)?["applied_seq"] as? Int == (try await relay.head(key: admin)).seq)
+        let offset = try #require(try status(node("a"))["clock_offset_s"] as? Int)
+        #expect(abs(offset) <= 2)
+        relay.stop(SIGTERM)
+    }
+
     /// A `node init` killed mid-pull leaves its staging folder (a partial replica) beside the target: the next
     /// `node init` for that target removes it, but not one another `node init` is still building (its lock held).
     @Test func nodeInitRemovesTheStagingFoldersOfKilledInits() throws {
@@ -203,11 +226,14 @@ import Wire
         let abandoned = target + ".init-0badf00d"
         let building = target + ".init-0b5e55ed"
         let fresh = target + ".init-0ca11ed0"  // no lock file yet: an init may have just created it
-        for folder in [abandoned, building, fresh] {
+        let notStaging = target + ".init-backup"  // a folder of the user's, named alike
+        for folder in [abandoned, building, fresh, notStaging] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             #expect(FileManager.default.createFile(atPath: folder + "/node.sqlite", contents: Data(count: 4096)))
         }
-        #expect(FileManager.default.createFile(atPath: abandoned + "/node.lock", contents: nil))
+        for folder in [abandoned, notStaging] {
+            #expect(FileManager.default.createFile(atPath: folder + "/node.lock", contents: nil))
+        }
         let held = open(building + "/node.lock", O_RDWR | O_CREAT, 0o600)
         defer { close(held) }
         #expect(flock(held, LOCK_EX) == 0)
@@ -217,7 +243,18 @@ import Wire
         #expect(!FileManager.default.fileExists(atPath: abandoned))
         #expect(FileManager.default.fileExists(atPath: building + "/node.sqlite"))
         #expect(FileManager.default.fileExists(atPath: fresh + "/node.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: notStaging + "/node.sqlite"))
         #expect(FileManager.default.fileExists(atPath: target + "/node.sqlite"))
+
+        // A folder that is not empty is refused before anything is fetched, and kept as it was (the finished node
+        // replaces the folder whole).
+        let occupied = node("e")
+        try FileManager.default.createDirectory(atPath: occupied, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: occupied + "/notes.txt", contents: Data("mine".utf8)))
+        let refused = try CLI.run(["node", "init", "--data", occupied, "--relay", relay.base])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("not empty"), "\(refused.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: occupied) == ["notes.txt"])
         relay.stop(SIGTERM)
     }
 
