@@ -6,7 +6,8 @@ import SyncNode
 import TestSupport
 import Wire
 
-/// The relay in process: the real sequencer and store, behind the node's `RelayTransport`, with the faults the
+/// The relay in process: the real sequencer and store (opened as `relay serve` opens it, without the query indexes
+/// only nodes read), behind the node's `RelayTransport`, with the faults the
 /// simulation injects (``SimNetwork``). Called by one task at a time — the simulation's, or one sync's while every
 /// other task waits — in the order the seed decides.
 final class SimRelay: @unchecked Sendable {
@@ -29,14 +30,14 @@ final class SimRelay: @unchecked Sendable {
         self.key = key
         self.clock = clock
         self.reversed = reversed
-        store = try ReplicaStore(path: path, durable: false, reverseUnorderedSelects: reversed)
+        store = try ReplicaStore(path: path, durable: false, reverseUnorderedSelects: reversed, queryIndexes: false)
         try store.apply([genesis])
         sequencer = try Sequencer(store: store, clock: { clock.now })
     }
 
     /// A crash and restart: everything not on disk is gone; the sequencer starts again from the store.
     func restart() throws {
-        store = try ReplicaStore(path: path, durable: false, reverseUnorderedSelects: reversed)
+        store = try ReplicaStore(path: path, durable: false, reverseUnorderedSelects: reversed, queryIndexes: false)
         sequencer = try Sequencer(store: store, clock: { [clock] in clock.now })
     }
 
