@@ -7,10 +7,10 @@ extension SignedChangeSet {
     /// Whether each change set's author signature verifies, 3–4 times faster than ``verify()`` one by one (less when
     /// a batch holds many distinct keys): up to ``verificationBatch`` signatures are checked together
     /// (`ed25519_batch.c`, on libsodium's own arithmetic), and a batch that fails is checked one by one with
-    /// libsodium, which then names the bad ones. Every signature
-    /// libsodium accepts is accepted. One it refuses may pass only if its sole defect is a point of small order, which
-    /// only its signer can make: fit for a node re-checking entries the relay verified one by one at its door, not for
-    /// the door itself (`docs/protocol.md`, section 6). Runs on the calling thread.
+    /// libsodium, which then names the bad ones. Every signature libsodium accepts is accepted. One it refuses may pass
+    /// only if its sole defect is a point of small order, which only its signer can make: fit for a node re-checking
+    /// entries the relay verified one by one at its door, not for the door itself (`docs/protocol.md`, section 6).
+    /// Runs on the calling thread.
     package static func verifyEach(_ changeSets: ArraySlice<SignedChangeSet>) -> [Bool] {
         Sodium.ensureReady()
         guard changeSets.count > 1, let batch = hutsync_ed25519_batch_new() else {
